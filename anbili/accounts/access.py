@@ -1,0 +1,32 @@
+"""Access gates, one per role. Each returns what the caller may use or raises 404 (never 403 for
+another tenant's record: that would reveal that it exists)."""
+
+from django.http import Http404, HttpRequest
+
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+from anbili.employers.models import Employer
+
+
+def access_employer_for_employer_user(request: HttpRequest) -> Employer:
+    """The unit the logged-in employer user acts for now."""
+    employer = getattr(request, "employer", None)
+    if employer is None:
+        raise Http404
+    return employer
+
+
+def access_legal_person_membership(request: HttpRequest) -> Membership:
+    """The current unit's membership when the user is its legal person (for agent management)."""
+    membership = getattr(request, "membership", None)
+    if membership is None or membership.role != MembershipRole.LEGAL_PERSON:
+        raise Http404
+    return membership
+
+
+def access_staff(request: HttpRequest) -> User:
+    """The logged-in DPF staff member."""
+    user = request.user
+    if not user.is_authenticated or getattr(user, "kind", None) != AccountKind.STAFF:
+        raise Http404
+    assert isinstance(user, User)
+    return user

@@ -1,0 +1,44 @@
+"""Reads about accounts."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+
+
+def login_failures_count(account: str) -> int:
+    """Failed logins for this account name within the cool-off time (they drive captcha and lock-out)."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    total = AccessAttempt.objects.filter(username=account.strip(), attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
+    return int(total or 0)
+
+
+def membership_list_for_user(user: User) -> QuerySet[Membership]:
+    """Every unit a user may act for, valid or not, default first."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("employer")
+        .order_by("-is_default", "employer__name")
+    )
+
+
+def valid_memberships(user: User, *, today: date | None = None) -> list[Membership]:
+    """The units a user may act for today."""
+    today = today or timezone.localdate()
+    return [m for m in membership_list_for_user(user) if m.is_valid_on(today)]
+
+
+def agent_list_for_employer(employer_id: int) -> QuerySet[Membership]:
+    """The agents a legal person has authorised for a unit."""
+    return (
+        Membership.objects.filter(employer_id=employer_id, role=MembershipRole.AGENT)
+        .select_related("user")
+        .order_by("-valid_until", "user__full_name")
+    )

@@ -1,0 +1,270 @@
+"""Writes about accounts: registration, agents, staff, passwords, unit switching."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from anbili.accounts.backends import EMPLOYER_REALM, STAFF_REALM
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
+from anbili.core.errors import ApplicationError
+from anbili.core.identifiers import IdentifierError, validate_id_number, validate_uscc
+from anbili.employers.models import Employer
+from anbili.regions.models import Region, RegionLevel
+
+SESSION_EMPLOYER = "current_employer_id"
+
+
+def _password_check(password: str, user: User | None = None, *, field: str = "password") -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError("；".join(exc.messages), field=field) from exc
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    user: User | None
+    employer_id: int | None = None
+    message: str = ""
+
+
+def employer_login_check(request: HttpRequest, *, account: str, password: str) -> LoginOutcome:
+    """Authenticate an employer user and pick the unit the session acts for; explain any refusal."""
+    user = authenticate(request, username=account.strip(), password=password, realm=EMPLOYER_REALM)
+    if user is None:
+        return LoginOutcome(None, message="账号或密码错误")
+    assert isinstance(user, User)
+    today = timezone.localdate()
+    if user.kind == AccountKind.LEGAL_PERSON:
+        return LoginOutcome(user, employer_id=getattr(user, "login_employer_id", None))
+    memberships = list(Membership.objects.filter(user=user).order_by("-is_default", "-valid_until"))
+    valid = [m for m in memberships if m.is_valid_on(today)]
+    if valid:
+        return LoginOutcome(user, employer_id=valid[0].employer_id)
+    if not memberships:
+        return LoginOutcome(None, message="该经办人账号未获得任何单位授权，请联系单位法定代表人")
+    latest = memberships[0]
+    if latest.valid_from and today < latest.valid_from:
+        when = latest.valid_from.isoformat()
+        return LoginOutcome(None, message=f"经办人授权自 {when} 起生效，目前尚不能登录")
+    until = latest.valid_until.isoformat() if latest.valid_until else ""
+    return LoginOutcome(None, message=f"经办人授权已于 {until} 到期，请联系单位法定代表人重新授权")
+
+
+def login_failures_reset(account: str) -> None:
+    """Forget an account's failed logins after it logged in (axes itself resets by user name, not by USCC)."""
+    from axes.utils import reset
+
+    reset(username=account.strip())
+
+
+def staff_login_check(request: HttpRequest, *, username: str, password: str) -> LoginOutcome:
+    """Authenticate a DPF staff member."""
+    user = authenticate(request, username=username.strip(), password=password, realm=STAFF_REALM)
+    if user is None:
+        return LoginOutcome(None, message="用户名或密码错误")
+    assert isinstance(user, User)
+    return LoginOutcome(user)
+
+
+def _county(code: str, field: str) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ApplicationError("请选择有效的行政区划", field=field)
+    return region
+
+
+@transaction.atomic
+def employer_register(
+    *,
+    uscc: str,
+    unit_name: str,
+    nature: str,
+    region_code: str,
+    legal_person_name: str,
+    legal_person_id_number: str,
+    phone: str,
+    password: str,
+) -> Membership:
+    """法人注册: create the unit and its legal person's account (one account per legal person)."""
+    try:
+        uscc = validate_uscc(uscc)
+    except IdentifierError as exc:
+        raise ApplicationError(exc.message, field="uscc") from exc
+    try:
+        id_number = validate_id_number(legal_person_id_number)
+    except IdentifierError as exc:
+        raise ApplicationError(exc.message, field="legal_person_id_number") from exc
+    if not unit_name.strip():
+        raise ApplicationError("请填写单位名称", field="unit_name")
+    if not legal_person_name.strip():
+        raise ApplicationError("请填写法人姓名", field="legal_person_name")
+    region = _county(region_code, "region_code")
+    if Employer.objects.filter(uscc=uscc).exists():
+        raise ApplicationError("该统一社会信用代码已注册，请直接登录或找回密码", field="uscc")
+    if User.objects.filter(username=id_number).exists():
+        raise ApplicationError(
+            "该法定代表人已有账号（每位法人只能拥有一个账号），请登录后在用户中心新增单位",
+            field="legal_person_id_number",
+        )
+    user = User(
+        username=id_number,
+        kind=AccountKind.LEGAL_PERSON,
+        full_name=legal_person_name.strip(),
+        id_number=id_number,
+        phone=phone.strip(),
+    )
+    _password_check(password, user)
+    user.set_password(password)
+    user.save()
+    employer = Employer.objects.create(
+        uscc=uscc,
+        name=unit_name.strip(),
+        nature=nature,
+        dpf_region=region,
+        tax_region=region,
+        admin_region=region,
+        legal_person_name=legal_person_name.strip(),
+    )
+    return Membership.objects.create(
+        user=user, employer=employer, role=MembershipRole.LEGAL_PERSON, is_default=True
+    )
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    legal_person: User,
+    employer_id: int,
+    username: str,
+    full_name: str,
+    phone: str,
+    valid_from: date,
+    valid_until: date,
+    password: str,
+) -> Membership:
+    """The legal person authorises an agent (经办人) for one unit for a period."""
+    if not Membership.objects.filter(
+        user=legal_person, employer_id=employer_id, role=MembershipRole.LEGAL_PERSON
+    ).exists():
+        raise ApplicationError("只有单位法定代表人可以授权经办人")
+    username = username.strip()
+    if not username or len(username) < 4:
+        raise ApplicationError("经办人账号至少4个字符", field="username")
+    if validate_uscc_safe(username) is not None:
+        raise ApplicationError("经办人账号不能使用统一社会信用代码", field="username")
+    if not full_name.strip():
+        raise ApplicationError("请填写经办人姓名", field="full_name")
+    if valid_until < valid_from:
+        raise ApplicationError("授权截止日期不能早于授权开始日期", field="valid_until")
+    if valid_until < timezone.localdate():
+        raise ApplicationError("授权截止日期不能早于今天", field="valid_until")
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError("该账号已被使用，请换一个", field="username")
+    user = User(username=username, kind=AccountKind.AGENT, full_name=full_name.strip(), phone=phone.strip())
+    _password_check(password, user)
+    user.set_password(password)
+    user.save()
+    return Membership.objects.create(
+        user=user,
+        employer_id=employer_id,
+        role=MembershipRole.AGENT,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_by=legal_person,
+    )
+
+
+def validate_uscc_safe(value: str) -> str | None:
+    """The normalised USCC when `value` is one, else None (agent names must not look like a unit)."""
+    try:
+        return validate_uscc(value)
+    except IdentifierError:
+        return None
+
+
+@transaction.atomic
+def agent_authorisation_update(
+    *, legal_person: User, membership_id: int, valid_from: date, valid_until: date
+) -> Membership:
+    """Extend, shorten or end (valid_until in the past) an agent's authorisation."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(
+            pk=membership_id,
+            role=MembershipRole.AGENT,
+            employer__memberships__user=legal_person,
+            employer__memberships__role=MembershipRole.LEGAL_PERSON,
+        )
+        .first()
+    )
+    if membership is None:
+        raise ApplicationError("未找到该经办人授权")
+    if valid_until < valid_from:
+        raise ApplicationError("授权截止日期不能早于授权开始日期", field="valid_until")
+    membership.valid_from, membership.valid_until = valid_from, valid_until
+    membership.save(update_fields=["valid_from", "valid_until"])
+    return membership
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """Change one's own password after proving the old one."""
+    if not user.check_password(old_password):
+        raise ApplicationError("原密码不正确", field="old_password")
+    if old_password == new_password:
+        raise ApplicationError("新密码不能与原密码相同", field="new_password")
+    _password_check(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+def current_employer_switch(request: HttpRequest, *, employer_id: int) -> Membership:
+    """Make another of the user's units the one this session acts for."""
+    today = timezone.localdate()
+    membership = (
+        Membership.objects.select_related("employer").filter(user=request.user, employer_id=employer_id).first()
+    )
+    if membership is None or not membership.is_valid_on(today):
+        raise ApplicationError("您无权以该单位身份办理业务", field="employer_id")
+    request.session[SESSION_EMPLOYER] = membership.employer_id
+    return membership
+
+
+@transaction.atomic
+def staff_create(
+    *, username: str, full_name: str, role: str, region_code: str, password: str, phone: str = ""
+) -> User:
+    """Create a DPF staff account with a role and a region; system admins may use the admin site."""
+    if role not in StaffRole.values:
+        raise ApplicationError("请选择角色", field="role")
+    region = Region.objects.filter(code=region_code).first()
+    if region is None or region.level not in RegionLevel.values:
+        raise ApplicationError("请选择有效的所属区划", field="region_code")
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError("该用户名已存在", field="username")
+    user = User(
+        username=username,
+        kind=AccountKind.STAFF,
+        full_name=full_name,
+        staff_role=role,
+        region=region,
+        phone=phone,
+        is_staff=role == StaffRole.ADMIN,
+    )
+    _password_check(password, user)
+    user.set_password(password)
+    try:
+        user.save()
+    except IntegrityError as exc:  # a concurrent create of the same name
+        raise ApplicationError("该用户名已存在", field="username") from exc
+    if role == StaffRole.ADMIN:
+        from anbili.accounts.permissions import system_admin_group
+
+        user.groups.add(system_admin_group())
+    return user

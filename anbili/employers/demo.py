@@ -1,0 +1,164 @@
+"""Demo data for `make run`: employers of 内蒙古 and 江西, their accounts, and DPF staff at three levels.
+
+Idempotent: every row is found by its natural key first, so a second run changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
+from anbili.accounts.permissions import system_admin_group
+from anbili.core.identifiers import make_id_number, make_uscc
+from anbili.employers.models import Employer, RelatedUnit, RelationKind, UnitNature
+from anbili.regions.models import Region
+
+DEMO_PASSWORD = "Demo@2026pass"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    front_end: str
+    account: str
+    who: str
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    prefix17: str
+    name: str
+    nature: str
+    region: str
+
+
+# (legal person name, ID-number region, birth date, sequence, units)
+LEGAL_PERSONS = [
+    (
+        "张文磊",
+        "150102",
+        date(1978, 5, 12),
+        13,
+        [
+            UnitSpec("91150102MA0N4QCD0", "呼和浩特市青城电子科技有限公司", UnitNature.ENTERPRISE, "150102"),
+            UnitSpec("91150203MA0N7BTW1", "包头市鹿城物流有限公司", UnitNature.ENTERPRISE, "150203"),
+        ],
+    ),
+    (
+        "李秀英",
+        "360102",
+        date(1982, 9, 3),
+        24,
+        [UnitSpec("91360102MA38GJHP2", "南昌市赣江食品有限公司", UnitNature.ENTERPRISE, "360102")],
+    ),
+    (
+        "王建国",
+        "150924",
+        date(1970, 1, 20),
+        35,
+        [UnitSpec("12150924MB1K2XHY3", "兴和县人民医院", UnitNature.INSTITUTION, "150924")],
+    ),
+]
+
+DISPATCH_COMPANY = UnitSpec("91360100MA35LWPQ4", "江西赣才劳务派遣有限公司", UnitNature.ENTERPRISE, "360102")
+
+# (username, full name, role, region code)
+STAFF = [
+    ("nmg_admin", "赵敏", StaffRole.ADMIN, "150000"),
+    ("hhht_supervisor", "孙立", StaffRole.SUPERVISOR, "150100"),
+    ("xincheng_reviewer", "周红", StaffRole.REVIEWER, "150102"),
+    ("jx_reviewer", "吴刚", StaffRole.REVIEWER, "360000"),
+    ("nanchang_supervisor", "郑洁", StaffRole.SUPERVISOR, "360100"),
+]
+
+
+def _employer(spec: UnitSpec, legal_person_name: str) -> Employer:
+    region = Region.objects.get(code=spec.region)
+    employer, _ = Employer.objects.get_or_create(
+        uscc=make_uscc(spec.prefix17),
+        defaults={
+            "name": spec.name,
+            "nature": spec.nature,
+            "dpf_region": region,
+            "tax_region": region,
+            "admin_region": region,
+            "legal_person_name": legal_person_name,
+        },
+    )
+    return employer
+
+
+def _user(username: str, **fields: object) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, **fields)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def _agent(employer: Employer, legal_person: User, username: str, name: str, until: date) -> None:
+    agent = _user(username, kind=AccountKind.AGENT, full_name=name, phone="13900000000")
+    Membership.objects.get_or_create(
+        user=agent,
+        employer=employer,
+        defaults={
+            "role": MembershipRole.AGENT,
+            "valid_from": until - timedelta(days=365),
+            "valid_until": until,
+            "created_by": legal_person,
+        },
+    )
+
+
+@transaction.atomic
+def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
+    """Create the demo employers, accounts and staff (regions and policies must already be seeded)."""
+    today = today or timezone.localdate()
+    logins: list[DemoLogin] = []
+    first_units: list[Employer] = []
+    for name, id_region, birth, seq, units in LEGAL_PERSONS:
+        id_number = make_id_number(id_region, birth, seq)
+        person = _user(
+            id_number, kind=AccountKind.LEGAL_PERSON, full_name=name, id_number=id_number, phone="13800000000"
+        )
+        for i, spec in enumerate(units):
+            employer = _employer(spec, name)
+            Membership.objects.get_or_create(
+                user=person,
+                employer=employer,
+                defaults={"role": MembershipRole.LEGAL_PERSON, "is_default": i == 0},
+            )
+            note = "（法人，名下两家单位可切换）" if len(units) > 1 else "（法人）"
+            logins.append(DemoLogin("网报系统", employer.uscc, f"{employer.name} {name}{note}"))
+        first_units.append(_employer(units[0], name))
+
+    qingcheng, ganjiang, hospital = first_units
+    legal_qc = User.objects.get(memberships__employer=qingcheng, memberships__role=MembershipRole.LEGAL_PERSON)
+    _agent(qingcheng, legal_qc, "qingcheng_agent", "刘芳", today.replace(month=12, day=31))
+    _agent(qingcheng, legal_qc, "qingcheng_expired", "陈亮", date(today.year - 1, 6, 30))
+    logins.append(DemoLogin("网报系统", "qingcheng_agent", "青城电子 经办人 刘芳（授权有效）"))
+    logins.append(DemoLogin("网报系统", "qingcheng_expired", "青城电子 经办人 陈亮（授权已到期，登录会被拒绝）"))
+
+    dispatch = _employer(DISPATCH_COMPANY, "黄志强")
+    RelatedUnit.objects.get_or_create(
+        employer=ganjiang,
+        business_year=today.year - 1,
+        uscc=dispatch.uscc,
+        defaults={"relation": RelationKind.DISPATCH, "name": dispatch.name},
+    )
+
+    for username, full_name, role, region_code in STAFF:
+        staff = _user(
+            username,
+            kind=AccountKind.STAFF,
+            full_name=full_name,
+            staff_role=role,
+            region=Region.objects.get(code=region_code),
+            is_staff=role == StaffRole.ADMIN,
+        )
+        if role == StaffRole.ADMIN:
+            staff.groups.add(system_admin_group())
+        logins.append(DemoLogin("申办系统", username, f"{full_name} {role.label}（{staff.region}）"))
+    return logins

@@ -1,0 +1,128 @@
+"""Browser journeys of issue 2 in headless Chromium, with an axe scan of every page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from anbili.employers.demo import DEMO_PASSWORD
+from anbili.employers.models import Employer
+
+pytestmark = pytest.mark.browser
+
+
+def _unit(name: str) -> Employer:
+    return Employer.objects.get(name=name)
+
+
+def _login(journey, account: str, password: str) -> None:
+    page = journey.page
+    page.get_by_label("统一社会信用代码或经办人账号").fill(account)
+    page.get_by_label("密码").fill(password)
+    page.get_by_label("密码").press("Enter")
+    page.wait_for_load_state()
+
+
+def test_employer_login_special_notice_and_unit_switch(journey, demo):
+    qingcheng = _unit("呼和浩特市青城电子科技有限公司")
+    baotou = _unit("包头市鹿城物流有限公司")
+    page = journey.page
+    journey.goto("/portal/login/")
+    _login(journey, qingcheng.uscc, DEMO_PASSWORD)
+
+    dialog = page.get_by_role("dialog", name="特别提示")
+    expect(dialog).to_be_visible()
+    journey.scan()
+    # The notice must be confirmed: Escape does not dismiss it, and other pages send the user back.
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_test_id("current-unit")).to_have_text(qingcheng.name)
+
+    # Keyboard only: the confirm button has focus; Enter confirms.
+    expect(dialog.get_by_role("button", name="确认")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_text("首页")
+    journey.scan()
+
+    page.get_by_label("切换单位").select_option(label=baotou.name)
+    page.get_by_role("button", name="切换单位").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("current-unit")).to_have_text(baotou.name)
+    expect(page.get_by_role("status").filter(has_text="已切换到单位")).to_contain_text(baotou.name)
+    expect(page.get_by_role("dialog")).to_have_count(0)  # confirmed once per session
+    journey.scan()
+
+    journey.page.get_by_role("link", name="经办人管理").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text("经办人管理")
+    journey.scan()
+
+
+def test_agent_expiry(journey, demo):
+    page = journey.page
+    journey.goto("/portal/login/")
+    _login(journey, "qingcheng_expired", DEMO_PASSWORD)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("经办人授权已于")
+    expect(alert).to_contain_text("到期")
+    journey.scan()
+
+    _login(journey, "qingcheng_agent", DEMO_PASSWORD)
+    expect(page.get_by_role("dialog", name="特别提示")).to_be_visible()
+    expect(page.get_by_test_id("current-unit")).to_have_text("呼和浩特市青城电子科技有限公司")
+    expect(page.get_by_role("link", name="经办人管理")).to_have_count(0)  # agents cannot authorise agents
+    journey.scan()
+
+
+def _answer_captcha(page) -> None:
+    hint = page.locator("#id_captcha_helptext").inner_text()
+    a, b = (int(x) for x in re.findall(r"(\d+) 加 (\d+)", hint)[0])
+    page.get_by_label("验证码").fill(str(a + b))
+
+
+def test_lockout_after_five_failures_with_captcha_from_the_third(journey, demo):
+    uscc = _unit("南昌市赣江食品有限公司").uscc
+    page = journey.page
+    journey.goto("/portal/login/")
+    for attempt in range(1, 3):
+        _login(journey, uscc, f"wrong-{attempt}")
+        expect(page.get_by_role("alert")).to_contain_text("账号或密码错误")
+        expect(page.get_by_label("验证码")).to_have_count(0)
+    _login(journey, uscc, "wrong-3")
+    expect(page.get_by_label("验证码")).to_be_visible()
+    journey.scan()
+
+    for attempt in (4, 5):
+        _answer_captcha(page)
+        _login(journey, uscc, f"wrong-{attempt}")
+    expect(page.get_by_role("alert")).to_contain_text("账号已被锁定，请于15分钟后再试")
+    journey.scan()
+
+    # Even the right password is refused while the lock lasts.
+    page.get_by_label("统一社会信用代码或经办人账号").fill(uscc)
+    if page.get_by_label("验证码").count():
+        _answer_captcha(page)
+    _login(journey, uscc, DEMO_PASSWORD)
+    expect(page.get_by_role("alert")).to_contain_text("账号已被锁定")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_staff_login(journey, demo):
+    page = journey.page
+    journey.goto("/backoffice/login/")
+    page.get_by_label("用户名").fill("hhht_supervisor")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text("欢迎登录按比例联网认证申办系统")
+    expect(page.get_by_test_id("staff-identity")).to_contain_text("业务主管")
+    expect(page.get_by_test_id("staff-region")).to_contain_text("呼和浩特市")
+    nav = page.get_by_role("navigation", name="主菜单")
+    expect(nav.get_by_role("link")).to_have_text(["首页", "系统管理"])
+    journey.scan()
+    nav.get_by_role("link", name="系统管理").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text("系统管理")
+    journey.scan()
