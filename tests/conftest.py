@@ -14,5 +14,3 @@ def regions(db):
     from anbili.regions.services import regions_seed
 
     regions_seed()
-
-

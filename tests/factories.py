@@ -42,14 +42,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
 
 class LegalPersonFactory(UserFactory):
     kind = AccountKind.LEGAL_PERSON
-    id_number = factory.LazyFunction(lambda: make_id_number("150102", date(1980, 1, 1), next(_seq) % 999 or 1))
+    id_number = factory.LazyFunction(
+        lambda: make_id_number("150102", date(1980, 1, 1), next(_seq) % 999 or 1)
+    )
     username = factory.SelfAttribute("id_number")
 
 

@@ -11,7 +11,9 @@ from anbili.regions.models import Region, RegionLevel
 
 class LoginForm(forms.Form):
     account = forms.CharField(label="统一社会信用代码或经办人账号", max_length=64)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, *args: object, captcha_question: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -20,7 +22,7 @@ class LoginForm(forms.Form):
             self._captcha_field(captcha_question)
 
     def _captcha_field(self, question: str) -> None:
-        self._bound_fields_cache.pop("captcha", None)  # a validated form caches the old question
+        self._bound_fields_cache.pop("captcha", None)  # type: ignore[attr-defined]  # stale question
         self.fields["captcha"] = forms.CharField(
             label="验证码",
             max_length=4,
@@ -32,8 +34,9 @@ class LoginForm(forms.Form):
         """Require a fresh text captcha after a failure; the question is read out as the field's hint."""
         self._captcha_field(question)
         if self.is_bound:
-            self.data = self.data.copy()
-            self.data["captcha"] = ""
+            data = self.data.copy()  # type: ignore[attr-defined]
+            data["captcha"] = ""
+            self.data = data
 
 
 class StaffLoginForm(LoginForm):
@@ -43,8 +46,14 @@ class StaffLoginForm(LoginForm):
 def county_choices() -> list[tuple[str, str]]:
     """Counties grouped under their prefecture, for a region select."""
     counties = Region.objects.filter(level=RegionLevel.COUNTY).select_related("parent", "parent__parent")
-    return [("", "请选择")] + [(r.code, f"{r.parent.parent.name if r.parent and r.parent.parent else ''} / "
-                                   f"{r.parent.name if r.parent else ''} / {r.name}") for r in counties]
+    return [("", "请选择")] + [
+        (
+            r.code,
+            f"{r.parent.parent.name if r.parent and r.parent.parent else ''} / "
+            f"{r.parent.name if r.parent else ''} / {r.name}",
+        )
+        for r in counties
+    ]
 
 
 class RegisterForm(forms.Form):
@@ -56,10 +65,13 @@ class RegisterForm(forms.Form):
     legal_person_id_number = forms.CharField(label="法人身份证号", max_length=18, min_length=18)
     phone = forms.CharField(label="法人手机号", max_length=20)
     password = forms.CharField(
-        label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="至少8位，不能全是数字",
     )
-    password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label="确认密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -79,7 +91,8 @@ class AgentForm(forms.Form):
     valid_from = forms.DateField(label="授权开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(label="授权截止日期", widget=forms.DateInput(attrs={"type": "date"}))
     password = forms.CharField(
-        label="初始密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="初始密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="至少8位，不能全是数字",
     )
 
@@ -100,7 +113,8 @@ class PasswordChangeForm(forms.Form):
         label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     new_password = forms.CharField(
-        label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="新密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="至少8位，不能全是数字",
     )
     new_password2 = forms.CharField(

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from anbili.accounts.models import Membership
+from anbili.accounts.models import Membership, User
 from anbili.accounts.services import SESSION_EMPLOYER
 
 
@@ -34,7 +34,9 @@ class CurrentEmployerMiddleware:
     def _membership(request: HttpRequest) -> Membership | None:
         today = timezone.localdate()
         employer_id = request.session.get(SESSION_EMPLOYER)
-        qs = Membership.objects.select_related("employer", "employer__dpf_region").filter(user=request.user)
+        user = request.user
+        assert isinstance(user, User)
+        qs = Membership.objects.select_related("employer", "employer__dpf_region").filter(user=user)
         if employer_id is not None:
             membership = qs.filter(employer_id=employer_id).first()
             return membership if membership and membership.is_valid_on(today) else None

@@ -40,7 +40,8 @@ class User(AbstractUser):
         verbose_name_plural = "用户"
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="staff") | (models.Q(region__isnull=False) & ~models.Q(staff_role="")),
+                condition=~models.Q(kind="staff")
+                | (models.Q(region__isnull=False) & ~models.Q(staff_role="")),
                 name="staff_has_role_and_region",
             )
         ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+from anbili.accounts.models import Membership, MembershipRole, User
 
 
 def login_failures_count(account: str) -> int:

@@ -227,8 +227,10 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 def current_employer_switch(request: HttpRequest, *, employer_id: int) -> Membership:
     """Make another of the user's units the one this session acts for."""
     today = timezone.localdate()
+    user = request.user
+    assert isinstance(user, User)
     membership = (
-        Membership.objects.select_related("employer").filter(user=request.user, employer_id=employer_id).first()
+        Membership.objects.select_related("employer").filter(user=user, employer_id=employer_id).first()
     )
     if membership is None or not membership.is_valid_on(today):
         raise ApplicationError("您无权以该单位身份办理业务", field="employer_id")

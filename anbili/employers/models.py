@@ -50,7 +50,7 @@ class RelationKind(models.TextChoices):
 
 
 class RelatedUnit(models.Model):
-    """A unit related to an employer in one business year (dispatch company, parent/subsidiary, third-party payer)."""
+    """A unit related to an employer in one business year: dispatch company, parent/subsidiary, payer."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="related_units")
     business_year = models.PositiveSmallIntegerField("业务年度")

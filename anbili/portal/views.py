@@ -20,9 +20,9 @@ from anbili.accounts.services import (
 )
 from anbili.core.errors import ApplicationError
 from anbili.employers.selectors import employer_home_summary
+from anbili.web.account_pages import password_page
 from anbili.web.decorators import NOTICE_SESSION_KEY, employer_required, notice_confirmed_required
 from anbili.web.forms import form_add_application_error
-from anbili.web.account_pages import password_page
 from anbili.web.login import login_page
 
 

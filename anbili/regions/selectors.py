@@ -267,6 +267,28 @@ def _region_and_province(region: Region | str) -> tuple[Region, Region]:
     return target, province
 
 
+def _levy_periods(province_code: str, on: date) -> tuple[LevyPeriod | None, LevyPeriod | None]:
+    """The staged-levy and exemption rows covering the day, in one query."""
+    # A province's own period beats the national one (province empty) on the same day.
+    periods = sorted(
+        LevyPeriod.objects.filter(valid_from__lte=on, valid_to__gte=on).filter(
+            Q(province_id=province_code) | Q(province__isnull=True)
+        ),
+        key=lambda row: row.province_id is None,
+    )
+    staged = next((p for p in periods if p.kind == LevyPeriodKind.STAGED_LEVY), None)
+    exemption = next((p for p in periods if p.kind == LevyPeriodKind.SMALL_ENTERPRISE_EXEMPTION), None)
+    return staged, exemption
+
+
+def _reward_rule(province_code: str, on: date) -> RewardRule | None:
+    return (
+        RewardRule.objects.filter(province_id=province_code, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
 def quota_ratio_for(province_code: str, year: int) -> Decimal:
     """The province's quota ratio for a business year; `province_code` may be any code of the province."""
     code = province_code_of(province_code)
@@ -285,6 +307,26 @@ def minimum_wage_for(region: Region | str, month_first_day: date, *, tier: int |
     target = _load_region(region)
     code = province_code_of(target)
     return _minimum_wage(code, _tier_of(target, tier), month_first_day, _province_name_lookup(code)).amount
+
+
+def levy_periods_for(
+    province_code: str, on: date
+) -> tuple[StagedLevyParams | None, SmallEnterpriseExemptionParams | None]:
+    """The staged levy and the small-enterprise exemption in force on the day; None where none covers it."""
+    staged, exemption = _levy_periods(province_code_of(province_code), on)
+    return (_staged(staged) if staged else None, _exemption(exemption) if exemption else None)
+
+
+def reward_rule_for(province_code: str, on: date) -> RewardParams | None:
+    """The province's over-proportion reward rule in force on the day, or None when it has none."""
+    row = _reward_rule(province_code_of(province_code), on)
+    return _reward(row) if row else None
+
+
+def female_base_age_for(province_code: str, on: date) -> int:
+    """The province's default female base retirement age (50 or 55) in force on the day."""
+    code = province_code_of(province_code)
+    return _retirement(code, on, _province_name_lookup(code)).female_base_age
 
 
 def policy_for(region: Region | str, on_date: date, *, tier: int | None = None) -> PolicyInForce:
@@ -315,21 +357,8 @@ def policy_for(region: Region | str, on_date: date, *, tier: int | None = None) 
     )
     social = social_rows[0] if social_rows else None
 
-    # A province's own period beats the national one (province empty) on the same day.
-    periods = sorted(
-        LevyPeriod.objects.filter(valid_from__lte=on_date, valid_to__gte=on_date).filter(
-            Q(province_id=province_code) | Q(province__isnull=True)
-        ),
-        key=lambda row: row.province_id is None,
-    )
-    staged = next((p for p in periods if p.kind == LevyPeriodKind.STAGED_LEVY), None)
-    exemption = next((p for p in periods if p.kind == LevyPeriodKind.SMALL_ENTERPRISE_EXEMPTION), None)
-
-    reward = (
-        RewardRule.objects.filter(province_id=province_code, effective_from__lte=on_date)
-        .order_by("-effective_from")
-        .first()
-    )
+    staged, exemption = _levy_periods(province_code, on_date)
+    reward = _reward_rule(province_code, on_date)
     used += [row for row in (social, staged, exemption, reward) if row is not None]
 
     return PolicyInForce(

@@ -1,1 +1,1 @@
-"""Pure rules of the system (month checks, counting, levy, reward, retirement age): no Django, only anbili.core."""
+"""Pure rules (month checks, counting, levy, reward, retirement age): no Django, only anbili.core."""

@@ -72,7 +72,7 @@ def levy_calculator(
     persons, severe = math.ceil(shortfall), math.ceil(shortfall / 2)
     steps = (
         Step("单位年平均工资 W", f"月平均工资 × 12 = {show(average_monthly_wage)} × 12", show(annual_wage)),
-        Step("已安排残疾人就业人数 P", f"安置人月数 ÷ 12 = {number_text(months)} ÷ 12", number_text(placed)),
+        Step("安置人月数折算人数", f"安置人月数 ÷ 12 = {number_text(months)} ÷ 12", number_text(placed)),
         *now.steps,
         Step("未安置残疾人时应缴残保金", "P = 0 时按同样步骤计算", show(none_placed.payable)),
         Step("预计可节约金额", f"{show(none_placed.payable)} − {show(now.payable)}", show(saving)),

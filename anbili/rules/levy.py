@@ -72,6 +72,11 @@ def number_text(value: Fraction) -> str:
     return f"≈{show(value, 4)}"
 
 
+def equals(text: str) -> str:
+    """Turn a shown value into "= 0.25" or, when rounded, "≈ 32.3333", to follow a name in a formula."""
+    return f"≈ {text[1:]}" if text.startswith("≈") else f"= {text}"
+
+
 def compute_levy(
     *,
     headcount: Number,
@@ -112,7 +117,7 @@ def compute_levy(
         steps.append(
             Step(
                 "小微企业免征",
-                f"单位性质“{nature}”，N = {number_text(n)}；"
+                f"单位性质“{nature}”，N {equals(number_text(n))}；"
                 f"企业且 N ≤ {policy.small_enterprise_headcount} 时暂免征收",
                 "暂免征收" if exempt else "不符合免征条件",
             )
@@ -130,11 +135,19 @@ def compute_levy(
     steps.append(Step("已安排残疾人就业人数 P", "Σ 安置核定月数 ÷ 12", number_text(p)))
     if p >= required:
         steps.append(
-            Step("是否达到规定比例", f"P = {number_text(p)} ≥ N × r = {number_text(required)}", "已达到")
+            Step(
+                "是否达到规定比例",
+                f"P {equals(number_text(p))} ≥ N × r {equals(number_text(required))}",
+                "已达到",
+            )
         )
         return nothing_due(LevyReason.QUOTA_MET, "已达到规定的安排残疾人就业比例，无需缴纳残保金")
     steps.append(
-        Step("是否达到规定比例", f"P = {number_text(p)} < N × r = {number_text(required)}", "未达到")
+        Step(
+            "是否达到规定比例",
+            f"P {equals(number_text(p))} < N × r {equals(number_text(required))}",
+            "未达到",
+        )
     )
 
     # Step 3: the wage is capped at twice the local social average wage when it is known.
@@ -173,7 +186,9 @@ def compute_levy(
         comparison = "≥" if high else "<"
         steps.append(
             Step(
-                "分档减缴系数", f"P ÷ N = {percent(share)} {comparison} {percent(threshold)}", percent(factor)
+                "分档减缴系数",
+                f"P ÷ N {equals(percent(share))} {comparison} {percent(threshold)}",
+                percent(factor),
             )
         )
     else:

@@ -20,8 +20,10 @@ def employer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if not request.user.is_authenticated:
             return redirect(f"/portal/login/?next={request.path}")
         if getattr(request, "employer", None) is None:
-            return redirect("backoffice:home") if getattr(request.user, "is_dpf_staff", False) else redirect(
-                "portal:login"
+            return (
+                redirect("backoffice:home")
+                if getattr(request.user, "is_dpf_staff", False)
+                else redirect("portal:login")
             )
         return view(request, *args, **kwargs)
 

@@ -1,6 +1,7 @@
 """The login flow shared by the employer portal and the staff review system: captcha, lock-out, session."""
 
 from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -58,7 +59,9 @@ def _locked_page(request: HttpRequest, form_class: type[LoginForm], template: st
     return render(request, template, {"form": form, "page_error": message}, status=429)
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse, credentials: dict | None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse, credentials: dict | None
+) -> HttpResponse:
     """django-axes calls this when an account is locked: the same login page, with the reason and duration."""
     if request.path.startswith("/backoffice/"):
         return _locked_page(request, StaffLoginForm, "backoffice/login.html")

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "anbili.portal",
     "anbili.backoffice",
     "anbili.web",
+    "anbili.demo",
 ]
 
 MIDDLEWARE = [

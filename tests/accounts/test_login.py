@@ -64,7 +64,9 @@ def test_expired_agent_is_told_why(client, regions):
 
 def test_agent_not_yet_valid_is_told_when(client, regions):
     today = timezone.localdate()
-    membership = AgentMembershipFactory(valid_from=today + timedelta(days=3), valid_until=today + timedelta(days=30))
+    membership = AgentMembershipFactory(
+        valid_from=today + timedelta(days=3), valid_until=today + timedelta(days=30)
+    )
     body = _post(client, membership.user.username, PASSWORD).content.decode()
     assert f"经办人授权自 {(today + timedelta(days=3)).isoformat()} 起生效" in body
 

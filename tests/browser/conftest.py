@@ -60,7 +60,7 @@ def journey(page: Page, live_server) -> Iterator[Journey]:
 @pytest.fixture
 def demo(transactional_db):
     """The demo data of `make run`, in a database the live server can see."""
-    from anbili.employers.demo import demo_seed
+    from anbili.demo.seed import demo_seed
     from anbili.regions.services import regions_seed
 
     regions_seed()

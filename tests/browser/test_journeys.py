@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from anbili.employers.demo import DEMO_PASSWORD
+from anbili.demo.seed import DEMO_PASSWORD
 from anbili.employers.models import Employer
 
 pytestmark = pytest.mark.browser

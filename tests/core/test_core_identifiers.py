@@ -107,7 +107,9 @@ def test_county_code_newer_than_birth_year_is_accepted() -> None:
         assert id_number_problem(number) is None
 
 
-@pytest.mark.parametrize(("sequence", "sex"), [(1, Sex.MALE), (2, Sex.FEMALE), (998, Sex.FEMALE), (999, Sex.MALE)])
+@pytest.mark.parametrize(
+    ("sequence", "sex"), [(1, Sex.MALE), (2, Sex.FEMALE), (998, Sex.FEMALE), (999, Sex.MALE)]
+)
 def test_make_id_number_sequence_parity_gives_sex(sequence: int, sex: Sex) -> None:
     number = make_id_number("150102", date(1980, 5, 20), sequence)
     assert number[:6] == "150102"
@@ -116,7 +118,9 @@ def test_make_id_number_sequence_parity_gives_sex(sequence: int, sex: Sex) -> No
     assert id_number_sex(number) is sex
 
 
-@pytest.mark.parametrize(("region", "sequence"), [("150102", 0), ("150102", 1000), ("990102", 1), ("15010", 1)])
+@pytest.mark.parametrize(
+    ("region", "sequence"), [("150102", 0), ("150102", 1000), ("990102", 1), ("15010", 1)]
+)
 def test_make_id_number_refuses_bad_parts(region: str, sequence: int) -> None:
     with pytest.raises((ValueError, IdentifierError)):
         make_id_number(region, date(1980, 5, 20), sequence)
@@ -145,7 +149,9 @@ def test_every_generated_id_number_is_valid_and_round_trips(number: str) -> None
 
 
 @given(id_numbers, st.integers(min_value=0, max_value=17), st.data())
-def test_any_single_substitution_in_an_id_number_fails(number: str, position: int, data: st.DataObject) -> None:
+def test_any_single_substitution_in_an_id_number_fails(
+    number: str, position: int, data: st.DataObject
+) -> None:
     allowed = "0123456789X" if position == 17 else "0123456789"
     replacement = data.draw(st.sampled_from([char for char in allowed if char != number[position]]))
     changed = number[:position] + replacement + number[position + 1 :]
@@ -274,7 +280,11 @@ def test_certificate_category_name() -> None:
             "format",
             "残疾人证号格式错误：应为18位身份证号＋1位残疾类别＋1位残疾等级，补发证可另加如B1的后缀",
         ),
-        ("110105194912310021" + "43", "id_number", "残疾人证号中的身份证号部分有误：身份证号第18位校验码错误，应为X"),
+        (
+            "110105194912310021" + "43",
+            "id_number",
+            "残疾人证号中的身份证号部分有误：身份证号第18位校验码错误，应为X",
+        ),
         (ID_FEMALE + "83", "category", "残疾人证号第19位残疾类别应为1-7，当前为8"),
         (ID_FEMALE + "03", "category", "残疾人证号第19位残疾类别应为1-7，当前为0"),
         (ID_FEMALE + "45", "level", "残疾人证号第20位残疾等级应为1-4，当前为5"),
@@ -343,7 +353,9 @@ def test_province_table_has_the_34_province_level_prefixes() -> None:
     assert len(PROVINCES) == 34
 
 
-@pytest.mark.parametrize(("value", "sex"), [("男", Sex.MALE), ("女", Sex.FEMALE), ("M", Sex.MALE), ("female", Sex.FEMALE)])
+@pytest.mark.parametrize(
+    ("value", "sex"), [("男", Sex.MALE), ("女", Sex.FEMALE), ("M", Sex.MALE), ("female", Sex.FEMALE)]
+)
 def test_sex_accepts_screen_words_and_aliases(value: str, sex: Sex) -> None:
     assert Sex(value) is sex
 

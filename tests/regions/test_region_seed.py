@@ -1,4 +1,4 @@
-"""The seed: idempotent, complete for the provinces and for 内蒙古 / 江西, and valid by the models' own rules."""
+"""The seed: idempotent, complete (provinces, 内蒙古, 江西) and valid by the models' own rules."""
 
 from decimal import Decimal
 
@@ -33,8 +33,8 @@ ALL_PROVINCES = {
     "110000": "北京市", "120000": "天津市", "130000": "河北省", "140000": "山西省", "150000": "内蒙古自治区",
     "210000": "辽宁省", "220000": "吉林省", "230000": "黑龙江省", "310000": "上海市", "320000": "江苏省",
     "330000": "浙江省", "340000": "安徽省", "350000": "福建省", "360000": "江西省", "370000": "山东省",
-    "410000": "河南省", "420000": "湖北省", "430000": "湖南省", "440000": "广东省", "450000": "广西壮族自治区",
-    "460000": "海南省", "500000": "重庆市", "510000": "四川省", "520000": "贵州省", "530000": "云南省",
+    "410000": "河南省", "420000": "湖北省", "430000": "湖南省", "440000": "广东省",
+    "450000": "广西壮族自治区", "460000": "海南省", "500000": "重庆市", "510000": "四川省", "520000": "贵州省", "530000": "云南省",
     "540000": "西藏自治区", "610000": "陕西省", "620000": "甘肃省", "630000": "青海省",
     "640000": "宁夏回族自治区", "650000": "新疆维吾尔自治区", "710000": "台湾省", "810000": "香港特别行政区",
     "820000": "澳门特别行政区",
@@ -93,11 +93,18 @@ def test_every_gbt2260_province_level_division_is_present(seeded):
 @pytest.mark.parametrize(
     ("province", "prefectures", "counties", "sample"),
     [
-        ("15", 12, 103, {"150100": "呼和浩特市", "150900": "乌兰察布市", "152200": "兴安盟", "152900": "阿拉善盟"}),
+        (
+            "15",
+            12,
+            103,
+            {"150100": "呼和浩特市", "150900": "乌兰察布市", "152200": "兴安盟", "152900": "阿拉善盟"},
+        ),
         ("36", 11, 100, {"360100": "南昌市", "360700": "赣州市", "361100": "上饶市"}),
     ],
 )
-def test_seeded_provinces_have_their_prefectures_and_counties(seeded, province, prefectures, counties, sample):
+def test_seeded_provinces_have_their_prefectures_and_counties(
+    seeded, province, prefectures, counties, sample
+):
     prefecture_rows = Region.objects.filter(level=RegionLevel.PREFECTURE, code__startswith=province)
     county_rows = Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=province)
 
@@ -115,7 +122,9 @@ def test_seeded_provinces_have_their_prefectures_and_counties(seeded, province, 
 
 def test_inner_mongolia_has_nine_cities_and_three_leagues(seeded):
     names = list(
-        Region.objects.filter(level=RegionLevel.PREFECTURE, code__startswith="15").values_list("name", flat=True)
+        Region.objects.filter(level=RegionLevel.PREFECTURE, code__startswith="15").values_list(
+            "name", flat=True
+        )
     )
     assert sum(name.endswith("市") for name in names) == 9
     assert sorted(name for name in names if name.endswith("盟")) == ["兴安盟", "锡林郭勒盟", "阿拉善盟"]
@@ -153,8 +162,7 @@ def test_quota_ratios_are_seeded_per_mainland_province_and_year(seeded):
     assert QuotaRatio.objects.count() == 31 * 8
     assert set(QuotaRatio.objects.values_list("year", flat=True)) == set(range(2020, 2028))
     ratios = {
-        (row.province_id, row.year): row.ratio
-        for row in QuotaRatio.objects.filter(year__in=[2020, 2027])
+        (row.province_id, row.year): row.ratio for row in QuotaRatio.objects.filter(year__in=[2020, 2027])
     }
     for year in (2020, 2027):
         assert ratios[("410000", year)] == Decimal("0.016")

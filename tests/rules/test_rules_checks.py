@@ -53,7 +53,9 @@ BASE = MonthFacts(
 def test_everything_present_passes() -> None:
     result = check_month(BASE)
     assert list(result.checks) == list(CheckCode)
-    assert all(check.passed and check.reason_code == "" and check.message == "" for check in result.checks.values())
+    assert all(
+        check.passed and check.reason_code == "" and check.message == "" for check in result.checks.values()
+    )
     assert result.auto_passed
     assert result.failed == []
     assert result.weight == 1
@@ -69,7 +71,13 @@ def _certificate(**changes: Any) -> tuple[CertificateFact, ...]:
 
 
 FAILURES: list[tuple[str, dict[str, Any], CheckCode, str, str]] = [
-    ("no wage", {"wages": ()}, CheckCode.WAGE, "wage_missing", "未查询到该月工资发放记录，请上传工资发放证明"),
+    (
+        "no wage",
+        {"wages": ()},
+        CheckCode.WAGE,
+        "wage_missing",
+        "未查询到该月工资发放记录，请上传工资发放证明",
+    ),
     (
         "wage paid by another unit",
         {"wages": (WageRecord(R, Decimal("2500.00")),)},
@@ -198,7 +206,13 @@ FAILURES: list[tuple[str, dict[str, Any], CheckCode, str, str]] = [
     ),
     (
         "woman base 50 after the reform",
-        {"month": Month(2025, 3), "sex": "女", "female_base_age": 50, "birth_date": date(1975, 1, 10)},
+        {
+            "month": Month(2025, 3),
+            "sex": "女",
+            "female_base_age": 50,
+            "birth_date": date(1975, 1, 10),
+            "contracts": _contract(end=None),
+        },
         CheckCode.AGE,
         "over_retirement_age",
         "已于2025年2月达到法定退休年龄（50岁1个月），不在就业年龄段",
@@ -261,7 +275,11 @@ def test_one_failed_check(changes: dict[str, Any], code: CheckCode, reason: str,
 
 PASSES: list[tuple[str, dict[str, Any], int]] = [
     ("wage exactly the minimum", {"wages": (WageRecord(U, Decimal("1980.00")),)}, 1),
-    ("wage split into two rows", {"wages": (WageRecord(U, Decimal("1000")), WageRecord(U, Decimal("980")))}, 1),
+    (
+        "wage split into two rows",
+        {"wages": (WageRecord(U, Decimal("1000")), WageRecord(U, Decimal("980")))},
+        1,
+    ),
     (
         "payers are related units named in the contract",
         {
@@ -272,19 +290,48 @@ PASSES: list[tuple[str, dict[str, Any], int]] = [
         1,
     ),
     ("pension paid by the payer and by another", {"pension_payers": {U, X}}, 1),
-    ("certificate valid on the month's last day only", {"certificates": _certificate(valid_from=date(2021, 3, 31))}, 1),
-    ("certificate valid on the month's first day only", {"certificates": _certificate(valid_until=date(2021, 3, 1))}, 1),
+    (
+        "certificate valid on the month's last day only",
+        {"certificates": _certificate(valid_from=date(2021, 3, 31))},
+        1,
+    ),
+    (
+        "certificate valid on the month's first day only",
+        {"certificates": _certificate(valid_until=date(2021, 3, 1))},
+        1,
+    ),
     ("open certificate", {"certificates": _certificate(valid_from=None, valid_until=None)}, 1),
     ("残疾人证 level 1", {"certificates": _certificate(level=1)}, 2),
     ("残疾人证 level 2", {"certificates": _certificate(level=2)}, 2),
     ("残疾人证 level 4", {"certificates": _certificate(level=4)}, 1),
-    ("残疾军人证 level 3", {"certificates": _certificate(kind=CertificateKind.DISABLED_SERVICEMAN, level=3)}, 2),
-    ("残疾军人证 level 4", {"certificates": _certificate(kind=CertificateKind.DISABLED_SERVICEMAN, level=4)}, 1),
-    ("残疾军人证 level 8", {"certificates": _certificate(kind=CertificateKind.DISABLED_SERVICEMAN, level=8)}, 1),
-    ("manual certificate approved", {"certificates": _certificate(source=CertificateSource.MANUAL_APPROVED)}, 1),
+    (
+        "残疾军人证 level 3",
+        {"certificates": _certificate(kind=CertificateKind.DISABLED_SERVICEMAN, level=3)},
+        2,
+    ),
+    (
+        "残疾军人证 level 4",
+        {"certificates": _certificate(kind=CertificateKind.DISABLED_SERVICEMAN, level=4)},
+        1,
+    ),
+    (
+        "残疾军人证 level 8",
+        {"certificates": _certificate(kind=CertificateKind.DISABLED_SERVICEMAN, level=8)},
+        1,
+    ),
+    (
+        "manual certificate approved",
+        {"certificates": _certificate(source=CertificateSource.MANUAL_APPROVED)},
+        1,
+    ),
     (
         "severe certificate replaces an ordinary one mid-month",
-        {"certificates": (*_certificate(valid_until=date(2021, 3, 10)), *_certificate(level=2, valid_from=date(2021, 3, 11)))},
+        {
+            "certificates": (
+                *_certificate(valid_until=date(2021, 3, 10)),
+                *_certificate(level=2, valid_from=date(2021, 3, 11)),
+            )
+        },
         2,
     ),
     (
@@ -295,7 +342,11 @@ PASSES: list[tuple[str, dict[str, Any], int]] = [
     ("contract of exactly one year", {"contracts": _contract(end=date(2021, 12, 31))}, 1),
     ("open-ended contract", {"contracts": _contract(end=None)}, 1),
     ("在编 with no term", {"contracts": _contract(end=date(2021, 6, 30), staffing_roster=True)}, 1),
-    ("contract starting on the month's last day", {"contracts": _contract(start=date(2021, 3, 31), end=None)}, 1),
+    (
+        "contract starting on the month's last day",
+        {"contracts": _contract(start=date(2021, 3, 31), end=None)},
+        1,
+    ),
     (
         "dispatch with agreement and filing",
         {"contracts": _contract(dispatch=True, dispatch_agreement=True, dispatch_company_filed=True)},
@@ -312,7 +363,11 @@ PASSES: list[tuple[str, dict[str, Any], int]] = [
         1,
     ),
     ("turns 16 on the first day", {"birth_date": date(2005, 3, 1)}, 1),
-    ("man reaching 60y1m in the month", {"month": Month(2025, 2), "birth_date": date(1965, 1, 15)}, 1),
+    (
+        "man reaching 60y1m in the month",
+        {"month": Month(2025, 2), "birth_date": date(1965, 1, 15), "contracts": _contract(end=None)},
+        1,
+    ),
 ]
 
 
@@ -378,4 +433,6 @@ def test_contract_payers_problem(payers: tuple[str, str, str], dispatch: bool, o
     if ok:
         assert problem is None
     else:
-        assert problem == "非劳务派遣人员的工资、社保、医保发放单位中至少有一个应为本单位，最多两个可为关联单位"
+        assert (
+            problem == "非劳务派遣人员的工资、社保、医保发放单位中至少有一个应为本单位，最多两个可为关联单位"
+        )

@@ -5,48 +5,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Employer',
+            name="Employer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=200, verbose_name='单位名称')),
-                ('nature', models.CharField(choices=[('enterprise', '企业'), ('organ', '机关'), ('institution', '事业单位'), ('social_organisation', '社会团体'), ('private_non_enterprise', '民办非企业单位'), ('other', '其他')], max_length=32, verbose_name='单位性质')),
-                ('legal_person_name', models.CharField(blank=True, max_length=50, verbose_name='法人姓名')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='单位电话')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('admin_region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='单位所属行政区')),
-                ('dpf_region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='残联主管部门')),
-                ('tax_region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='税务主管部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uscc", models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")),
+                ("name", models.CharField(max_length=200, verbose_name="单位名称")),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "企业"),
+                            ("organ", "机关"),
+                            ("institution", "事业单位"),
+                            ("social_organisation", "社会团体"),
+                            ("private_non_enterprise", "民办非企业单位"),
+                            ("other", "其他"),
+                        ],
+                        max_length=32,
+                        verbose_name="单位性质",
+                    ),
+                ),
+                ("legal_person_name", models.CharField(blank=True, max_length=50, verbose_name="法人姓名")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="单位电话")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "admin_region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="单位所属行政区",
+                    ),
+                ),
+                (
+                    "dpf_region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="残联主管部门",
+                    ),
+                ),
+                (
+                    "tax_region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="税务主管部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用人单位',
-                'verbose_name_plural': '用人单位',
-                'ordering': ['uscc'],
+                "verbose_name": "用人单位",
+                "verbose_name_plural": "用人单位",
+                "ordering": ["uscc"],
             },
         ),
         migrations.CreateModel(
-            name='RelatedUnit',
+            name="RelatedUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('business_year', models.PositiveSmallIntegerField(verbose_name='业务年度')),
-                ('relation', models.CharField(choices=[('dispatch', '劳务派遣'), ('parent_subsidiary', '上下级公司'), ('third_party_payer', '第三方代发代缴')], max_length=32, verbose_name='关联关系')),
-                ('uscc', models.CharField(max_length=18, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=200, verbose_name='单位名称')),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_units', to='employers.employer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("business_year", models.PositiveSmallIntegerField(verbose_name="业务年度")),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("dispatch", "劳务派遣"),
+                            ("parent_subsidiary", "上下级公司"),
+                            ("third_party_payer", "第三方代发代缴"),
+                        ],
+                        max_length=32,
+                        verbose_name="关联关系",
+                    ),
+                ),
+                ("uscc", models.CharField(max_length=18, verbose_name="统一社会信用代码")),
+                ("name", models.CharField(max_length=200, verbose_name="单位名称")),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_units",
+                        to="employers.employer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '关联单位',
-                'verbose_name_plural': '关联单位',
-                'constraints': [models.UniqueConstraint(fields=('employer', 'business_year', 'uscc'), name='related_unit_once_per_year')],
+                "verbose_name": "关联单位",
+                "verbose_name_plural": "关联单位",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("employer", "business_year", "uscc"), name="related_unit_once_per_year"
+                    )
+                ],
             },
         ),
     ]

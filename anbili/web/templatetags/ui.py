@@ -18,7 +18,7 @@ def field_group(field: BoundField) -> dict[str, object]:
     else:
         css = "form-control"
     described = []
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.help_text:
         described.append(f"{field.auto_id}_helptext")
     if field.errors:

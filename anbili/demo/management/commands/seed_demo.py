@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from anbili.employers.demo import DEMO_PASSWORD, demo_seed
+from anbili.demo.seed import DEMO_PASSWORD, demo_seed
 from anbili.regions.services import regions_seed
 
 
@@ -10,8 +10,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         regions_seed()
         logins = demo_seed()
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.front_end:<6} {login.account:<20} {login.who}")
-        self.stdout.write("\n网报系统: http://127.0.0.1:8000/portal/login/   申办系统: http://127.0.0.1:8000/backoffice/login/")
+        self.stdout.write(
+            "\n网报系统: http://127.0.0.1:8000/portal/login/   申办系统: http://127.0.0.1:8000/backoffice/login/"
+        )
         self.stdout.write("系统管理（政策参数）: http://127.0.0.1:8000/admin/  （以 nmg_admin 登录）\n")

@@ -134,12 +134,16 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
             logins.append(DemoLogin("网报系统", employer.uscc, f"{employer.name} {name}{note}"))
         first_units.append(_employer(units[0], name))
 
-    qingcheng, ganjiang, hospital = first_units
-    legal_qc = User.objects.get(memberships__employer=qingcheng, memberships__role=MembershipRole.LEGAL_PERSON)
+    qingcheng, ganjiang, _hospital = first_units
+    legal_qc = User.objects.get(
+        memberships__employer=qingcheng, memberships__role=MembershipRole.LEGAL_PERSON
+    )
     _agent(qingcheng, legal_qc, "qingcheng_agent", "刘芳", today.replace(month=12, day=31))
     _agent(qingcheng, legal_qc, "qingcheng_expired", "陈亮", date(today.year - 1, 6, 30))
     logins.append(DemoLogin("网报系统", "qingcheng_agent", "青城电子 经办人 刘芳（授权有效）"))
-    logins.append(DemoLogin("网报系统", "qingcheng_expired", "青城电子 经办人 陈亮（授权已到期，登录会被拒绝）"))
+    logins.append(
+        DemoLogin("网报系统", "qingcheng_expired", "青城电子 经办人 陈亮（授权已到期，登录会被拒绝）")
+    )
 
     dispatch = _employer(DISPATCH_COMPANY, "黄志强")
     RelatedUnit.objects.get_or_create(

@@ -1,0 +1,277 @@
+"""Registration, agents, passwords, unit switching, menus and access through the real views and database."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+from anbili.core.identifiers import make_id_number, make_uscc
+from anbili.employers.models import Employer
+from anbili.web.decorators import NOTICE_SESSION_KEY
+from tests.factories import PASSWORD, AgentMembershipFactory, MembershipFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _portal_login(client, membership, confirm_notice=True):
+    client.force_login(membership.user, backend="anbili.accounts.backends.AccountBackend")
+    session = client.session
+    session["current_employer_id"] = membership.employer_id
+    if confirm_notice:
+        session[NOTICE_SESSION_KEY] = True
+    session.save()
+
+
+def _register_data(**overrides):
+    from datetime import date
+
+    data = {
+        "uscc": make_uscc("91150102MA0XYK123"),
+        "unit_name": "呼和浩特市测试有限公司",
+        "nature": "enterprise",
+        "region_code": "150102",
+        "legal_person_name": "测试法人",
+        "legal_person_id_number": make_id_number("150102", date(1985, 3, 4), 11),
+        "phone": "13800000001",
+        "password": "Good@Pass2026",
+        "password2": "Good@Pass2026",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_register_creates_unit_and_legal_person_who_can_log_in(client, regions):
+    data = _register_data()
+    response = client.post("/portal/register/", data)
+    assert response.status_code == 302
+    employer = Employer.objects.get(uscc=data["uscc"])
+    membership = Membership.objects.get(employer=employer)
+    assert membership.role == MembershipRole.LEGAL_PERSON
+    assert membership.user.kind == AccountKind.LEGAL_PERSON
+    assert membership.user.username == data["legal_person_id_number"]
+    login = client.post("/portal/login/", {"account": data["uscc"], "password": data["password"]})
+    assert login.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"uscc": "91350100M000100Y44"}, "校验码"),
+        ({"uscc": "91350100M000100Y4"}, "18"),
+        ({"legal_person_id_number": "11010519491231002Y"}, "身份证号"),
+        ({"password2": "Other@Pass2026"}, "两次输入的密码不一致"),
+        ({"password": "12345678", "password2": "12345678"}, "密码"),
+        ({"region_code": "999999"}, "选择"),
+        ({"unit_name": ""}, "必填"),
+    ],
+)
+def test_register_refuses_bad_input_with_a_chinese_message_and_saves_nothing(
+    client, regions, overrides, field_message
+):
+    response = client.post("/portal/register/", _register_data(**overrides))
+    assert response.status_code == 400
+    assert field_message in response.content.decode()
+    assert not Employer.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_register_twice_is_refused(client, regions):
+    client.post("/portal/register/", _register_data())
+    second = client.post("/portal/register/", _register_data())
+    assert "该统一社会信用代码已注册" in second.content.decode()
+    assert Employer.objects.count() == 1
+
+
+def test_legal_person_creates_agent_with_period_and_agent_logs_in(client, regions):
+    membership = MembershipFactory()
+    _portal_login(client, membership)
+    today = timezone.localdate()
+    response = client.post(
+        "/portal/account/agents/",
+        {
+            "username": "hr_clerk",
+            "full_name": "人事专员",
+            "phone": "13700000000",
+            "valid_from": today.isoformat(),
+            "valid_until": (today + timedelta(days=90)).isoformat(),
+            "password": "Agent@Pass2026",
+        },
+    )
+    assert response.status_code == 302
+    agent = Membership.objects.get(user__username="hr_clerk")
+    assert agent.role == MembershipRole.AGENT and agent.employer_id == membership.employer_id
+    assert agent.valid_until == today + timedelta(days=90) and agent.created_by == membership.user
+    client.logout()
+    assert (
+        client.post("/portal/login/", {"account": "hr_clerk", "password": "Agent@Pass2026"}).status_code
+        == 302
+    )
+
+
+def test_agent_period_that_ends_before_it_starts_is_refused(client, regions):
+    membership = MembershipFactory()
+    _portal_login(client, membership)
+    today = timezone.localdate()
+    response = client.post(
+        "/portal/account/agents/",
+        {
+            "username": "hr_clerk",
+            "full_name": "人事专员",
+            "phone": "137",
+            "valid_from": today.isoformat(),
+            "valid_until": (today - timedelta(days=1)).isoformat(),
+            "password": "Agent@Pass2026",
+        },
+    )
+    assert response.status_code == 400
+    assert "授权截止日期不能早于授权开始日期" in response.content.decode()
+    assert not User.objects.filter(username="hr_clerk").exists()
+
+
+def test_agent_cannot_manage_agents_and_legal_person_cannot_edit_another_units_agent(client, regions):
+    agent = AgentMembershipFactory()
+    _portal_login(client, agent)
+    assert client.get("/portal/account/agents/").status_code == 404
+
+    other_agent = AgentMembershipFactory()
+    mine = MembershipFactory()
+    _portal_login(client, mine)
+    assert client.get(f"/portal/account/agents/{other_agent.pk}/").status_code == 404
+
+
+def test_legal_person_ends_an_agents_authorisation(client, regions):
+    agent = AgentMembershipFactory()
+    legal = MembershipFactory(employer=agent.employer)
+    _portal_login(client, legal)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        f"/portal/account/agents/{agent.pk}/",
+        {"valid_from": (yesterday - timedelta(days=10)).isoformat(), "valid_until": yesterday.isoformat()},
+    )
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert agent.valid_until == yesterday
+
+
+def test_unit_switch_only_to_own_units(client, regions):
+    first = MembershipFactory()
+    second = MembershipFactory(user=first.user, is_default=False)
+    stranger = MembershipFactory()
+    _portal_login(client, first)
+    client.post("/portal/unit/switch/", {"employer_id": second.employer_id})
+    assert client.session["current_employer_id"] == second.employer_id
+    response = client.post("/portal/unit/switch/", {"employer_id": stranger.employer_id}, follow=True)
+    assert client.session["current_employer_id"] == second.employer_id
+    assert "您无权以该单位身份办理业务" in response.content.decode()
+
+
+def test_special_notice_must_be_confirmed_before_other_pages(client, regions):
+    membership = MembershipFactory()
+    _portal_login(client, membership, confirm_notice=False)
+    home = client.get("/portal/")
+    assert "特别提示" in home.content.decode()
+    response = client.get("/portal/account/password/")
+    assert response.status_code == 302 and response.url == reverse("portal:home")
+    client.post("/portal/special-notice/")
+    assert "特别提示" not in client.get("/portal/").content.decode()
+    assert client.get("/portal/account/password/").status_code == 200
+
+
+def test_password_change(client, regions):
+    membership = MembershipFactory()
+    _portal_login(client, membership)
+    wrong = client.post(
+        "/portal/account/password/",
+        {"old_password": "nope", "new_password": "New@Pass2026", "new_password2": "New@Pass2026"},
+    )
+    assert "原密码不正确" in wrong.content.decode()
+    ok = client.post(
+        "/portal/account/password/",
+        {"old_password": PASSWORD, "new_password": "New@Pass2026", "new_password2": "New@Pass2026"},
+    )
+    assert ok.status_code == 302
+    membership.user.refresh_from_db()
+    assert membership.user.check_password("New@Pass2026")
+    assert client.get("/portal/").status_code == 200  # the session survives the change
+
+
+def test_menus_list_only_pages_that_exist(client, regions):
+    membership = MembershipFactory()
+    _portal_login(client, membership)
+    body = client.get("/portal/").content.decode()
+    assert 'aria-label="主菜单"' in body and ">首页</a>" in body
+    assert "残疾人安置管理" not in body  # no such page yet
+    staff = StaffFactory()
+    client.force_login(staff, backend="anbili.accounts.backends.AccountBackend")
+    body = client.get("/backoffice/").content.decode()
+    assert ">系统管理</a>" in body and "安置登记审核" not in body
+
+
+@pytest.mark.parametrize("url", ["/portal/", "/portal/account/agents/", "/portal/account/password/"])
+def test_portal_pages_send_anonymous_users_to_login_and_staff_to_backoffice(client, regions, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/portal/login/")
+    client.force_login(StaffFactory(), backend="anbili.accounts.backends.AccountBackend")
+    response = client.get(url)
+    assert response.status_code == 302 and response.url == reverse("backoffice:home")
+
+
+@pytest.mark.parametrize("url", ["/backoffice/", "/backoffice/system/", "/backoffice/password/"])
+def test_backoffice_refuses_employer_users_with_404(client, regions, url):
+    assert client.get(url).status_code == 302
+    _portal_login(client, MembershipFactory())
+    assert client.get(url).status_code == 404
+
+
+def test_system_admin_edits_policy_tables_in_admin_and_reviewer_cannot(client, regions):
+    from anbili.accounts.services import staff_create
+
+    admin = staff_create(
+        username="prov_admin",
+        full_name="管理员",
+        role="admin",
+        region_code="150000",
+        password="Admin@Pass2026",
+    )
+    client.force_login(admin, backend="anbili.accounts.backends.AccountBackend")
+    assert client.get("/admin/regions/quotaratio/").status_code == 200
+    assert client.get("/admin/regions/minimumwage/add/").status_code == 200
+    reviewer = StaffFactory()
+    client.force_login(reviewer, backend="anbili.accounts.backends.AccountBackend")
+    assert client.get("/admin/regions/quotaratio/").status_code == 302  # not admin staff: sent to admin login
+
+
+def test_pages_carry_security_headers(client, regions):
+    response = client.get("/portal/login/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_seed_demo_is_idempotent(regions):
+    from django.core.management import call_command
+
+    from anbili.employers.models import RelatedUnit
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (
+        User.objects.count(),
+        Employer.objects.count(),
+        Membership.objects.count(),
+        RelatedUnit.objects.count(),
+    )
+    hashes = list(User.objects.order_by("pk").values_list("password", flat=True))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert counts == (
+        User.objects.count(),
+        Employer.objects.count(),
+        Membership.objects.count(),
+        RelatedUnit.objects.count(),
+    )
+    assert hashes == list(User.objects.order_by("pk").values_list("password", flat=True))
+    assert counts[1] == 5  # four declaring units and one dispatch company
+    legal = User.objects.get(full_name="张文磊")
+    assert legal.memberships.count() == 2
+    assert User.objects.filter(kind=AccountKind.STAFF).values("region__level").distinct().count() == 3
