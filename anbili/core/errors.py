@@ -2,7 +2,7 @@
 
 
 class ApplicationError(Exception):
-    """A refused action; `message` is shown to the user, `field` names the input at fault when there is one."""
+    """A refused action: `message` is shown to the user; `field` names the input at fault, if any."""
 
     def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
         super().__init__(message)
