@@ -6,7 +6,7 @@ UV := uv run --frozen
 MANAGE := $(UV) python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint format bench migrate seed
+.PHONY: help setup run test test-fast lint format bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,4 +40,4 @@ format: ## apply ruff's formatting and fixes
 	$(UV) ruff check --fix .
 
 bench: ## print benchmark figures (not part of the test run)
-	@for f in bench/*.py; do echo "== $$f"; $(UV) python $$f; done
+	@for f in bench/*.py; do echo "== $$f"; PYTHONPATH=$(CURDIR) $(UV) python $$f; done

@@ -88,8 +88,12 @@ class AgentForm(forms.Form):
     username = forms.CharField(label="经办人账号", max_length=64, help_text="用于登录，至少4个字符")
     full_name = forms.CharField(label="经办人姓名", max_length=50)
     phone = forms.CharField(label="经办人手机号", max_length=20)
-    valid_from = forms.DateField(label="授权开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label="授权截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label="授权开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    valid_until = forms.DateField(
+        label="授权截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     password = forms.CharField(
         label="初始密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -104,8 +108,12 @@ class AgentForm(forms.Form):
 
 
 class AgentPeriodForm(forms.Form):
-    valid_from = forms.DateField(label="授权开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label="授权截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label="授权开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    valid_until = forms.DateField(
+        label="授权截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class PasswordChangeForm(forms.Form):

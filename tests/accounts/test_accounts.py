@@ -275,3 +275,9 @@ def test_seed_demo_is_idempotent(regions):
     legal = User.objects.get(full_name="张文磊")
     assert legal.memberships.count() == 2
     assert User.objects.filter(kind=AccountKind.STAFF).values("region__level").distinct().count() == 3
+
+
+def test_agent_form_prefills_dates_in_the_format_date_inputs_read(client, regions):
+    _portal_login(client, MembershipFactory())
+    body = client.get("/portal/account/agents/").content.decode()
+    assert f'type="date" name="valid_from" value="{timezone.localdate().isoformat()}"' in body

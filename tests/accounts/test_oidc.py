@@ -35,8 +35,9 @@ def _probe(extra_env: dict[str, str]) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.test", **extra_env})
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+    assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -126,3 +126,26 @@ def test_staff_login(journey, demo):
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("系统管理")
     journey.scan()
+
+
+def _no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_pages_reflow_at_200_percent_zoom(journey, demo):
+    """A 1280×900 screen at 200% zoom lays pages out in 640×450 CSS pixels: nothing may need sideways scrolling."""
+    page = journey.page
+    page.set_viewport_size({"width": 640, "height": 450})
+    journey.goto("/")
+    assert _no_horizontal_scroll(page)
+    journey.goto("/portal/login/")
+    assert _no_horizontal_scroll(page)
+    _login(journey, _unit("呼和浩特市青城电子科技有限公司").uscc, DEMO_PASSWORD)
+    page.get_by_role("button", name="确认").click()
+    page.wait_for_load_state()
+    assert _no_horizontal_scroll(page)
+    expect(page.get_by_label("切换单位")).to_be_visible()
+    journey.scan()
+    journey.goto("/portal/account/agents/")
+    assert _no_horizontal_scroll(page)
+    page.screenshot(path="test-results/zoom-agents.png", full_page=True)
