@@ -1,8 +1,9 @@
-"""Throughput of the pure month checks (the inner loop of P1 batch re-verification), in person-months per second.
+"""Throughput of the pure month checks (inner loop of P1 batch re-verification), person-months per second.
 
 Prints the median of several runs; not part of the test suite. Run: `uv run python bench/bench_rules.py`.
 """
 
+import os
 import platform
 import statistics
 import time
@@ -62,7 +63,8 @@ def main() -> None:
         passed = sum(check_month(f).auto_passed for f in batch)
         rates.append(len(batch) / (time.perf_counter() - started))
     print(
-        f"machine: {platform.node()} {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
     )
     print(f"check_month: {len(batch)} person-months per run, {passed} auto-passed")
     print(f"check_month: median {statistics.median(rates):,.0f} person-months/s over {RUNS} runs (one core)")

@@ -3,8 +3,9 @@ another tenant's record: that would reveal that it exists)."""
 
 from django.http import Http404, HttpRequest
 
-from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
 from anbili.employers.models import Employer
+from anbili.regions.models import Region
 
 
 def access_employer_for_employer_user(request: HttpRequest) -> Employer:
@@ -21,6 +22,22 @@ def access_legal_person_membership(request: HttpRequest) -> Membership:
     if membership is None or membership.role != MembershipRole.LEGAL_PERSON:
         raise Http404
     return membership
+
+
+def access_system_admin(request: HttpRequest) -> User:
+    """The logged-in DPF system admin (系统管理员); everyone else gets 404."""
+    staff = access_staff(request)
+    if staff.staff_role != StaffRole.ADMIN:
+        raise Http404
+    return staff
+
+
+def access_region_for_staff(staff: User, region_code: str) -> Region:
+    """A region inside the staff member's jurisdiction (their region or below); any other is 404."""
+    region = Region.objects.filter(code=region_code).first()
+    if region is None or staff.region is None or not region.is_within(staff.region):
+        raise Http404
+    return region
 
 
 def access_staff(request: HttpRequest) -> User:

@@ -1,10 +1,12 @@
 """Forms of the account pages: they parse and label input; services decide."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 
+from anbili.accounts.models import StaffRole
 from anbili.employers.models import UnitNature
 from anbili.regions.models import Region, RegionLevel
 
@@ -138,3 +140,23 @@ class PasswordChangeForm(forms.Form):
 
 class SwitchUnitForm(forms.Form):
     employer_id = forms.IntegerField(label="切换单位")
+
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=64, help_text="用于登录申办系统，至少3个字符")
+    full_name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    role = forms.ChoiceField(label="角色", choices=[("", "请选择"), *StaffRole.choices])
+    region_code = forms.ChoiceField(label="所属区划", choices=())
+    password = forms.CharField(
+        label="初始密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少8位，不能全是数字",
+    )
+
+    def __init__(self, *args: object, regions: Iterable[Region] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["region_code"].choices = [  # type: ignore[attr-defined]
+            ("", "请选择"),
+            *((r.code, f"{r.code} {r.name}") for r in regions),
+        ]

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from anbili.accounts.models import Membership, MembershipRole, User
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+from anbili.regions.models import Region
 
 
 def login_failures_count(account: str) -> int:
@@ -42,3 +43,20 @@ def agent_list_for_employer(employer_id: int) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("-valid_until", "user__full_name")
     )
+
+
+def staff_list_in_jurisdiction(staff: User) -> QuerySet[User]:
+    """Staff accounts in a staff member's region and below."""
+    assert staff.region is not None
+    return (
+        User.objects.filter(kind=AccountKind.STAFF)
+        .filter(staff.region.descendant_q("region__code"))
+        .select_related("region")
+        .order_by("region__code", "username")
+    )
+
+
+def regions_in_jurisdiction(staff: User) -> QuerySet[Region]:
+    """The regions a staff member may assign: their own and those under it."""
+    assert staff.region is not None
+    return Region.objects.filter(staff.region.descendant_q()).order_by("code")

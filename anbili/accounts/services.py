@@ -240,14 +240,31 @@ def current_employer_switch(request: HttpRequest, *, employer_id: int) -> Member
 
 @transaction.atomic
 def staff_create(
-    *, username: str, full_name: str, role: str, region_code: str, password: str, phone: str = ""
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    region_code: str,
+    password: str,
+    phone: str = "",
+    created_by: User | None = None,
 ) -> User:
-    """Create a DPF staff account with a role and a region; system admins may use the admin site."""
+    """Create a DPF staff account with a role and a region, within the creating admin's jurisdiction."""
+    username, full_name = username.strip(), full_name.strip()
+    if len(username) < 3:
+        raise ApplicationError("用户名至少3个字符", field="username")
+    if not full_name:
+        raise ApplicationError("请填写姓名", field="full_name")
     if role not in StaffRole.values:
         raise ApplicationError("请选择角色", field="role")
     region = Region.objects.filter(code=region_code).first()
     if region is None or region.level not in RegionLevel.values:
         raise ApplicationError("请选择有效的所属区划", field="region_code")
+    if created_by is not None:
+        if created_by.staff_role != StaffRole.ADMIN or created_by.region is None:
+            raise ApplicationError("只有系统管理员可以创建工作人员账号")
+        if not region.is_within(created_by.region):
+            raise ApplicationError("只能在本级及下级区划内创建工作人员账号", field="region_code")
     if User.objects.filter(username=username).exists():
         raise ApplicationError("该用户名已存在", field="username")
     user = User(

@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_view, name="password"),
     path("system/", views.system_view, name="system"),
+    path("system/staff/", views.staff_list_view, name="staff"),
 ]

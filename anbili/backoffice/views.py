@@ -6,12 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from anbili.accounts.access import access_staff
-from anbili.accounts.forms import StaffLoginForm
+from anbili.accounts.access import access_region_for_staff, access_staff, access_system_admin
+from anbili.accounts.forms import StaffForm, StaffLoginForm
 from anbili.accounts.models import StaffRole
-from anbili.accounts.services import staff_login_check
+from anbili.accounts.selectors import regions_in_jurisdiction, staff_list_in_jurisdiction
+from anbili.accounts.services import staff_create, staff_login_check
+from anbili.core.errors import ApplicationError
 from anbili.web.account_pages import password_page
 from anbili.web.decorators import staff_required
+from anbili.web.forms import form_add_application_error
 from anbili.web.login import login_page
 
 
@@ -43,6 +46,26 @@ def system_view(request: HttpRequest) -> HttpResponse:
     staff = access_staff(request)
     is_admin = staff.staff_role == StaffRole.ADMIN
     return render(request, "backoffice/system.html", {"staff": staff, "is_admin": is_admin})
+
+
+@staff_required
+def staff_list_view(request: HttpRequest) -> HttpResponse:
+    admin = access_system_admin(request)
+    regions = regions_in_jurisdiction(admin)
+    form = StaffForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        access_region_for_staff(admin, form.cleaned_data["region_code"])
+        try:
+            created = staff_create(created_by=admin, **form.cleaned_data)
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(
+                request, f"已创建工作人员账号：{created.username}（{created.get_staff_role_display()}）"
+            )
+            return redirect("backoffice:staff")
+    context = {"form": form, "staff_members": staff_list_in_jurisdiction(admin)}
+    return render(request, "backoffice/staff.html", context, status=400 if form.errors else 200)
 
 
 @staff_required

@@ -281,3 +281,20 @@ def test_agent_form_prefills_dates_in_the_format_date_inputs_read(client, region
     _portal_login(client, MembershipFactory())
     body = client.get("/portal/account/agents/").content.decode()
     assert f'type="date" name="valid_from" value="{timezone.localdate().isoformat()}"' in body
+
+
+def test_error_pages_speak_chinese(regions):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    missing = client.get("/portal/no-such-page/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+    stale = client.post("/portal/login/", {"account": "x", "password": "y"})
+    assert stale.status_code == 403 and "页面已过期" in stale.content.decode()
+
+
+def test_superuser_sees_accounts_and_employers_in_admin(admin_client, regions):
+    membership = MembershipFactory()
+    assert membership.employer.uscc in admin_client.get("/admin/employers/employer/").content.decode()
+    assert admin_client.get(f"/admin/accounts/user/{membership.user.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/accounts/membership/").status_code == 200

@@ -133,7 +133,7 @@ def _no_horizontal_scroll(page) -> bool:
 
 
 def test_pages_reflow_at_200_percent_zoom(journey, demo):
-    """A 1280×900 screen at 200% zoom lays pages out in 640×450 CSS pixels: nothing may need sideways scrolling."""
+    """At 200% zoom a 1280×900 screen is 640×450 CSS pixels: nothing may need sideways scrolling."""
     page = journey.page
     page.set_viewport_size({"width": 640, "height": 450})
     journey.goto("/")
@@ -149,3 +149,29 @@ def test_pages_reflow_at_200_percent_zoom(journey, demo):
     journey.goto("/portal/account/agents/")
     assert _no_horizontal_scroll(page)
     page.screenshot(path="test-results/zoom-agents.png", full_page=True)
+
+
+def test_system_admin_creates_a_reviewer(journey, demo):
+    page = journey.page
+    journey.goto("/backoffice/login/")
+    page.get_by_label("用户名").fill("nmg_admin")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    journey.scan()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="系统管理").click()
+    page.wait_for_load_state()
+    journey.scan()
+    page.get_by_role("link", name="用户管理").click()
+    page.wait_for_load_state()
+    journey.scan()
+    page.get_by_label("用户名").fill("wuhai_reviewer")
+    page.get_by_label("姓名").fill("马丽")
+    page.get_by_label("角色").select_option(label="审核员")
+    page.get_by_label("所属区划").select_option(value="150300")
+    page.get_by_label("初始密码").fill("Review@Pass2026")
+    page.get_by_role("button", name="创建账号").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status")).to_contain_text("已创建工作人员账号：wuhai_reviewer")
+    expect(page.get_by_role("table")).to_contain_text("马丽")
+    journey.scan()

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from anbili.employers.models import Employer, RelatedUnit
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ("uscc", "name", "nature", "dpf_region", "tax_region")
+    list_filter = ("nature",)
+    search_fields = ("uscc", "name")
+    raw_id_fields = ("dpf_region", "tax_region", "admin_region")
+
+
+@admin.register(RelatedUnit)
+class RelatedUnitAdmin(admin.ModelAdmin):
+    list_display = ("employer", "business_year", "relation", "uscc", "name")
+    list_filter = ("relation", "business_year")
+    search_fields = ("uscc", "name", "employer__uscc", "employer__name")
+    raw_id_fields = ("employer",)
