@@ -17,6 +17,8 @@ setup: ## install uv, Python packages, npm assets and Debian packages (idempoten
 run: setup ## start on SQLite with demo data at http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	@# The task worker (imports, notifications) runs beside the web server and stops with it.
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: ## the whole suite (unit, database, browser); DATABASE_URL picks the engine

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from anbili.api.main import api
+
 admin.site.site_header = "按比例联网认证 系统管理"
 admin.site.site_title = "系统管理"
 
@@ -10,6 +12,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="entry.html"), name="entry"),
     path("portal/", include("anbili.portal.urls")),
     path("backoffice/", include("anbili.backoffice.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

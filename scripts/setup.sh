@@ -12,7 +12,7 @@ if ! command -v uv >/dev/null 2>&1; then
   python3.11 -m pip install --quiet --user uv 2>/dev/null || python3.11 -m pip install --quiet uv
 fi
 
-debs=(fonts-noto-cjk)
+debs=(fonts-noto-cjk libmagic1)
 [ "$want_browser" = "--browser" ] && debs+=(chromium)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

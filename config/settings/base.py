@@ -22,10 +22,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "anbili.regions",
     "anbili.accounts",
     "anbili.employers",
+    "anbili.registry",
+    "anbili.evidence",
+    "anbili.notices",
     "anbili.portal",
     "anbili.backoffice",
     "anbili.web",
@@ -112,6 +118,16 @@ AXES_VERBOSE = False
 # W006 warns that username-only lock-out can be dodged by rotating addresses; that is the intent here
 # (see above), and the captcha still slows any one client down.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Background work (imports, notifications, tax pushes): tasks are rows in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://anbili")
+}
+
+# Uploaded evidence (附件 / 影像资料): a setting, not a constant (quality.md).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=100 * 1024 * 1024)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
