@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
 from anbili.core.identifiers import make_id_number, make_uscc
-from anbili.employers.models import Employer, UnitNature
+from anbili.employers.models import Employer, UnitNature, UnitYearProfile
 from anbili.regions.models import Region
 
 PASSWORD = "Test@2026pass"
@@ -77,3 +77,17 @@ class AgentMembershipFactory(MembershipFactory):
     is_default = False
     valid_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     valid_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=335))
+
+
+class UnitYearProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitYearProfile
+
+    employer = factory.SubFactory(EmployerFactory)
+    business_year = factory.LazyFunction(lambda: timezone.localdate().year - 1)
+    employee_count = 120
+    agent_name = factory.Faker("name", locale="zh_CN")
+    agent_phone = "13900000000"
+    business_address = "内蒙古自治区呼和浩特市新城区新华大街1号"
+    registered_address = "内蒙古自治区呼和浩特市新城区新华大街1号"
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anbili.portal import views
+from anbili.portal import views, views_calculator, views_evidence, views_notices, views_unit
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +13,15 @@ urlpatterns = [
     path("account/agents/", views.agents_view, name="agents"),
     path("account/agents/<int:pk>/", views.agent_edit_view, name="agent_edit"),
     path("account/password/", views.password_view, name="password"),
+    path("unit/info/", views_unit.unit_info_view, name="unit_info"),
+    path("unit/info/confirm/", views_unit.unit_info_confirm_view, name="unit_info_confirm"),
+    path("unit/info/related/add/", views_unit.related_unit_add_view, name="related_unit_add"),
+    path("unit/info/related/<int:pk>/edit/", views_unit.related_unit_edit_view, name="related_unit_edit"),
+    path(
+        "unit/info/related/<int:pk>/delete/", views_unit.related_unit_delete_view, name="related_unit_delete"
+    ),
+    path("calculator/", views_calculator.portal_calculator_view, name="calculator"),
+    path("notices/", views_notices.notice_list_view, name="notices"),
+    path("notices/<int:pk>/", views_notices.notice_detail_view, name="notice_detail"),
+    path("evidence/<int:pk>/download/", views_evidence.evidence_download_view, name="evidence_download"),
 ]

@@ -20,10 +20,14 @@ from anbili.accounts.services import (
 )
 from anbili.core.errors import ApplicationError
 from anbili.employers.selectors import employer_home_summary
+from anbili.notices.selectors import notice_list_for_employer
 from anbili.web.account_pages import password_page
 from anbili.web.decorators import NOTICE_SESSION_KEY, employer_required, notice_confirmed_required
 from anbili.web.forms import form_add_application_error
 from anbili.web.login import login_page
+
+# The home page lists the newest notices; the rest are on 通知公告.
+HOME_NOTICE_COUNT = 5
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -59,8 +63,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @employer_required
 def home_view(request: HttpRequest) -> HttpResponse:
     employer = access_employer_for_employer_user(request)
+    user = request.user
+    assert isinstance(user, User)
     context = {
         "summary": employer_home_summary(employer, today=timezone.localdate()),
+        "notices": notice_list_for_employer(employer, user=user, limit=HOME_NOTICE_COUNT),
         "show_special_notice": not request.session.get(NOTICE_SESSION_KEY),
     }
     return render(request, "portal/home.html", context)

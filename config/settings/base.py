@@ -128,6 +128,24 @@ CACHES = {
 
 # Uploaded evidence (附件 / 影像资料): a setting, not a constant (quality.md).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=100 * 1024 * 1024)
+# Largest image accepted (width × height): phone cameras reach ~108 MP; decompression bombs go far beyond.
+EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=120_000_000)
+# Virus scanner: dotted path to callable(file, *, sha256, size) -> threat or None (docs/evidence.md).
+EVIDENCE_VIRUS_SCANNER = env("EVIDENCE_VIRUS_SCANNER", default="")
+
+# SMS gateway (短信通知平台, docs/notices.md): the log backend by default; the HTTP backend posts JSON.
+SMS_BACKEND = env("SMS_BACKEND", default="anbili.notices.sms.LogSmsBackend")
+SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=5.0)
+SMS_HTTP_RETRIES = env.int("SMS_HTTP_RETRIES", default=3)
+SMS_HTTP_BACKOFF = env.float("SMS_HTTP_BACKOFF", default=0.5)
+
+# Registry imports and API (docs/registry.md): batch limits, requests per partner token a minute.
+REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
+REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=2_000_000)
+REGISTRY_API_MAX_ROWS = env.int("REGISTRY_API_MAX_ROWS", default=5_000)
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -120,7 +120,7 @@ def test_staff_login(journey, demo):
     expect(page.get_by_test_id("staff-identity")).to_contain_text("业务主管")
     expect(page.get_by_test_id("staff-region")).to_contain_text("呼和浩特市")
     nav = page.get_by_role("navigation", name="主菜单")
-    expect(nav.get_by_role("link")).to_have_text(["首页", "系统管理"])
+    expect(nav.get_by_role("link")).to_have_text(["首页", "通知公告", "系统管理"])
     journey.scan()
     nav.get_by_role("link", name="系统管理").click()
     page.wait_for_load_state()

@@ -1,0 +1,326 @@
+"""Writes about employers: the unit information (单位信息维护管理) and the related units (关联单位).
+
+Every write checks the declaration window first: outside it the portal is read-only (rules.md §6), and the
+check lives here so that no path (page, htmx fragment, a later import or API) can skip it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from anbili.core.errors import ApplicationError
+from anbili.core.identifiers import validate_id_number, validate_uscc
+from anbili.employers.models import (
+    EconomicType,
+    Employer,
+    Industry,
+    RelatedUnit,
+    RelationKind,
+    UnitNature,
+    UnitYearProfile,
+)
+from anbili.employers.selectors import declaration_window_state, unit_year_profile_for
+from anbili.employers.validation import (
+    validate_organization_code,
+    validate_phone,
+    validate_tax_registration_number,
+)
+from anbili.evidence.models import EvidencePurpose
+from anbili.evidence.services import evidence_store
+from anbili.regions.models import Region
+
+# Bound on what a person types in a name or address, matching the columns.
+_MAX = {
+    "name": 200,
+    "legal_person_name": 50,
+    "agent_name": 50,
+    "business_address": 200,
+    "registered_address": 200,
+}
+MAX_EMPLOYEES = 10_000_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitInfo:
+    """What the unit-information form submits: the stable facts and the business year's values."""
+
+    nature: str
+    economic_type: str
+    industry: str
+    dpf_region_code: str
+    tax_region_code: str
+    admin_region_code: str
+    legal_person_name: str
+    legal_person_id_number: str
+    legal_person_phone: str
+    tax_registration_number: str = ""
+    organization_code: str = ""
+    phone: str = ""
+    employee_count: int | None = None
+    agent_name: str
+    agent_phone: str
+    business_address: str
+    registered_address: str
+
+
+def _writable_year(employer: Employer, today: date) -> int:
+    """The business year the portal may write today; refuses outside the declaration window."""
+    window = declaration_window_state(employer, today=today)
+    if not window.is_open:
+        raise ApplicationError(
+            f"{window.closed_message}申报期外单位信息和关联单位只能查看，不能修改。", code="closed"
+        )
+    return window.business_year
+
+
+def _locked_employer(employer_id: int) -> Employer:
+    # One writer at a time per unit: the row lock orders concurrent saves of the same unit.
+    employer = Employer.objects.select_for_update().filter(pk=employer_id).first()
+    if employer is None:
+        raise ApplicationError("单位不存在", code="not_found")
+    return employer
+
+
+def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise ApplicationError(f"请填写「{label}」", field=field, code="required")
+    limit = _MAX.get(field)
+    if limit and len(text) > limit:
+        raise ApplicationError(f"「{label}」不能超过 {limit} 个字", field=field, code="too_long")
+    return text
+
+
+def _choice(value: str, choices: list[str], field: str, label: str) -> str:
+    if not value:
+        raise ApplicationError(f"请选择「{label}」", field=field, code="required")
+    if value not in choices:
+        raise ApplicationError(f"「{label}」的选项无效，请重新选择", field=field, code="invalid_choice")
+    return value
+
+
+def _region(code: str, field: str, label: str, *, leaf: bool = False) -> Region:
+    if not code:
+        raise ApplicationError(f"请选择「{label}」", field=field, code="required")
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ApplicationError(f"「{label}」不是有效的行政区划（GB/T 2260）", field=field, code="region")
+    # The minimum-wage tier is set per county: the unit's own region must be as specific as the table is.
+    if leaf and Region.objects.filter(parent=region).exists():
+        raise ApplicationError(f"「{label}」请选择到区县一级", field=field, code="region_level")
+    return region
+
+
+def _checked_year_values(data: UnitInfo) -> dict[str, Any]:
+    if data.employee_count is not None and not 0 <= data.employee_count <= MAX_EMPLOYEES:
+        raise ApplicationError(
+            f"「上年度职工数」应在 0 至 {MAX_EMPLOYEES} 之间", field="employee_count", code="out_of_range"
+        )
+    return {
+        "employee_count": data.employee_count,
+        "agent_name": _text(data.agent_name, "agent_name", "经办人姓名"),
+        "agent_phone": validate_phone(
+            _text(data.agent_phone, "agent_phone", "经办人电话"), field="agent_phone", label="经办人电话"
+        ),
+        "business_address": _text(data.business_address, "business_address", "单位经营地址"),
+        "registered_address": _text(data.registered_address, "registered_address", "单位注册地址"),
+    }
+
+
+def _checked_stable_values(data: UnitInfo, today: date) -> dict[str, Any]:
+    tax_number = _text(
+        data.tax_registration_number, "tax_registration_number", "税务登记证号", required=False
+    )
+    org_code = _text(data.organization_code, "organization_code", "组织机构代码", required=False)
+    phone = _text(data.phone, "phone", "单位电话", required=False)
+    return {
+        "nature": _choice(data.nature, UnitNature.values, "nature", "单位性质"),
+        "economic_type": _choice(data.economic_type, EconomicType.values, "economic_type", "经济性质"),
+        "industry": _choice(data.industry, Industry.values, "industry", "行业类别"),
+        "dpf_region": _region(data.dpf_region_code, "dpf_region_code", "残联主管部门"),
+        "tax_region": _region(data.tax_region_code, "tax_region_code", "税务主管部门"),
+        "admin_region": _region(data.admin_region_code, "admin_region_code", "单位所属行政区", leaf=True),
+        "legal_person_name": _text(data.legal_person_name, "legal_person_name", "法人姓名"),
+        "legal_person_id_number": validate_id_number(
+            _text(data.legal_person_id_number, "legal_person_id_number", "法人身份证号"),
+            today=today,
+            field="legal_person_id_number",
+        ),
+        "legal_person_phone": validate_phone(
+            _text(data.legal_person_phone, "legal_person_phone", "法人电话"),
+            field="legal_person_phone",
+            label="法人电话",
+        ),
+        "tax_registration_number": validate_tax_registration_number(tax_number) if tax_number else "",
+        "organization_code": validate_organization_code(org_code) if org_code else "",
+        "phone": validate_phone(phone, field="phone", label="单位电话") if phone else "",
+    }
+
+
+def employer_profile_update(*, employer_id: int, data: UnitInfo, actor: Any, today: date) -> UnitYearProfile:
+    """Save the unit information: the stable facts on the employer and the business year's values, which
+    saving confirms (seed 003: "填写完毕点击“保存”按钮即可")."""
+    with transaction.atomic():
+        employer = _locked_employer(employer_id)
+        business_year = _writable_year(employer, today)
+        stable = _checked_stable_values(data, today)
+        yearly = _checked_year_values(data)
+        for name, value in stable.items():
+            setattr(employer, name, value)
+        employer.save(update_fields=[*stable, "updated_at"])
+        previous = unit_year_profile_for(employer, business_year)
+        profile, _ = UnitYearProfile.objects.update_or_create(
+            employer=employer,
+            business_year=business_year,
+            defaults={
+                **yearly,
+                "copied_from_year": previous.copied_from_year if previous else None,
+                "confirmed_at": timezone.now(),
+                "confirmed_by": actor,
+            },
+        )
+        return profile
+
+
+def unit_year_profile_confirm(*, employer_id: int, actor: Any, today: date) -> UnitYearProfile:
+    """Confirm the business year's unit information as shown: the previous year's copy, or the saved row."""
+    with transaction.atomic():
+        employer = _locked_employer(employer_id)
+        business_year = _writable_year(employer, today)
+        profile = unit_year_profile_for(employer, business_year)
+        if profile is None:
+            raise ApplicationError("本业务年度尚无单位信息，请填写后点击“保存”", code="nothing_to_confirm")
+        missing = [
+            label
+            for label, value in (
+                ("经济性质", employer.economic_type),
+                ("行业类别", employer.industry),
+                ("法人身份证号", employer.legal_person_id_number),
+                ("法人电话", employer.legal_person_phone),
+            )
+            if not value
+        ]
+        if missing:
+            raise ApplicationError(
+                f"请先补全「{'」「'.join(missing)}」，再点击“保存”", code="incomplete", field=None
+            )
+        profile.confirmed_at = timezone.now()
+        profile.confirmed_by = actor
+        profile.save()
+        return profile
+
+
+def _checked_related_unit(employer: Employer, relation: str, uscc: str, name: str) -> tuple[str, str, str]:
+    relation = _choice(relation, RelationKind.values, "relation", "关联关系")
+    uscc = validate_uscc(_text(uscc, "uscc", "统一社会信用代码"), field="uscc")
+    if uscc == employer.uscc:
+        raise ApplicationError("关联单位不能是本单位", field="uscc", code="self")
+    return relation, uscc, _text(name, "name", "单位名称")
+
+
+def _refuse_duplicate(
+    employer: Employer, business_year: int, uscc: str, *, exclude: int | None = None
+) -> None:
+    others = RelatedUnit.objects.filter(employer=employer, business_year=business_year, uscc=uscc)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ApplicationError(
+            f"统一社会信用代码 {uscc} 已在 {business_year} 业务年度的关联单位中",
+            field="uscc",
+            code="duplicate",
+        )
+
+
+def related_unit_create(
+    *,
+    employer_id: int,
+    actor: Any,
+    today: date,
+    relation: str,
+    uscc: str,
+    name: str,
+    agreement: UploadedFile | None,
+) -> RelatedUnit:
+    """Add a related unit to the business year with its agreement file, stored in the same transaction."""
+    with transaction.atomic():
+        employer = _locked_employer(employer_id)
+        business_year = _writable_year(employer, today)
+        relation, uscc, name = _checked_related_unit(employer, relation, uscc, name)
+        _refuse_duplicate(employer, business_year, uscc)
+        if agreement is None:
+            raise ApplicationError("请上传劳务派遣协议或关联证明材料", field="agreement", code="required")
+        evidence = _store_agreement(employer, actor, agreement)
+        return RelatedUnit.objects.create(
+            employer=employer,
+            business_year=business_year,
+            relation=relation,
+            uscc=uscc,
+            name=name,
+            agreement=evidence,
+        )
+
+
+def _store_agreement(employer: Employer, actor: Any, upload: UploadedFile) -> Any:
+    try:
+        return evidence_store(
+            employer=employer,
+            uploaded_by=actor,
+            upload=upload,
+            purpose=EvidencePurpose.RELATED_UNIT_AGREEMENT,
+        )
+    except ApplicationError as exc:
+        # The pipeline names its own field "file"; on these forms the file field is "agreement".
+        raise ApplicationError(exc.message, field="agreement", code=exc.code) from exc
+
+
+def _locked_related_unit(employer: Employer, related_unit_id: int, business_year: int) -> RelatedUnit:
+    unit = (
+        RelatedUnit.objects.select_for_update()
+        .filter(pk=related_unit_id, employer=employer, business_year=business_year)
+        .first()
+    )
+    if unit is None:
+        raise ApplicationError(f"未找到 {business_year} 业务年度的该关联单位", code="not_found")
+    return unit
+
+
+def related_unit_update(
+    *,
+    employer_id: int,
+    related_unit_id: int,
+    actor: Any,
+    today: date,
+    relation: str,
+    uscc: str,
+    name: str,
+    agreement: UploadedFile | None = None,
+) -> RelatedUnit:
+    """Change a related unit of the business year; a new agreement file replaces the old one."""
+    with transaction.atomic():
+        employer = _locked_employer(employer_id)
+        business_year = _writable_year(employer, today)
+        unit = _locked_related_unit(employer, related_unit_id, business_year)
+        relation, uscc, name = _checked_related_unit(employer, relation, uscc, name)
+        _refuse_duplicate(employer, business_year, uscc, exclude=unit.pk)
+        if agreement is not None:
+            unit.agreement = _store_agreement(employer, actor, agreement)
+        elif unit.agreement_id is None:
+            raise ApplicationError("请上传劳务派遣协议或关联证明材料", field="agreement", code="required")
+        unit.relation, unit.uscc, unit.name = relation, uscc, name
+        unit.save()
+        return unit
+
+
+def related_unit_delete(*, employer_id: int, related_unit_id: int, today: date) -> None:
+    """Remove a related unit from the business year (its agreement file stays with the unit's evidence)."""
+    with transaction.atomic():
+        employer = _locked_employer(employer_id)
+        business_year = _writable_year(employer, today)
+        _locked_related_unit(employer, related_unit_id, business_year).delete()

@@ -1,0 +1,129 @@
+"""Notices (通知公告) published by DPF staff for a region, notifications addressed to one employer, the
+per-user read marks, and the log of every SMS sent through the gateway."""
+
+from django.conf import settings
+from django.db import models
+
+from anbili.core.masking import mask
+
+
+class NoticeKind(models.TextChoices):
+    ANNOUNCEMENT = "announcement", "通知公告"
+    NOTIFICATION = "notification", "系统通知"
+
+
+class Notice(models.Model):
+    """An announcement for a region and everything under it, or a notification for one employer."""
+
+    kind = models.CharField("类型", max_length=16, choices=NoticeKind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    # Announcements: the region whose employers (and those of every region under it) see the notice.
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="发布范围",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Notifications: the one employer it is addressed to.
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name="接收单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    is_published = models.BooleanField("已发布", default=True)
+    published_at = models.DateTimeField("发布时间", db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "通知公告"
+        verbose_name_plural = "通知公告"
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="announcement", region__isnull=False, employer__isnull=True)
+                    | models.Q(kind="notification", employer__isnull=False, region__isnull=True)
+                ),
+                name="notice_addressed_by_kind",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["region", "is_published", "-published_at"], name="notice_region_published"),
+            models.Index(fields=["employer", "-published_at"], name="notice_employer_published"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def publisher_label(self) -> str:
+        """Who the notice comes from, as the list shows it."""
+        if self.kind == NoticeKind.NOTIFICATION:
+            return "系统"
+        return f"{self.region.name if self.region else ''}残联"
+
+
+class NoticeRead(models.Model):
+    """That one user has opened one notice (read marks are per user: each clerk has their own)."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField("阅读时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "阅读记录"
+        verbose_name_plural = "阅读记录"
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 已读 {self.notice_id}"
+
+
+class SmsStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class SmsMessage(models.Model):
+    """One SMS to one phone: the record of what the gateway was asked and what it answered."""
+
+    phone = models.CharField("手机号", max_length=20)
+    text = models.CharField("短信内容", max_length=500)
+    notice = models.ForeignKey(
+        Notice, verbose_name="关联通知", null=True, blank=True, on_delete=models.SET_NULL, related_name="sms"
+    )
+    status = models.CharField("状态", max_length=16, choices=SmsStatus.choices, default=SmsStatus.PENDING)
+    backend = models.CharField("发送通道", max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    provider_id = models.CharField("网关消息编号", max_length=100, blank=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信记录"
+        verbose_name_plural = "短信记录"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="sms_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.masked_phone} {self.get_status_display()}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask(self.phone)

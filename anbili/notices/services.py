@@ -1,0 +1,253 @@
+"""Writes of notices: staff publish for their region, the system notifies one employer (in the portal and by
+SMS), users mark what they have read, and the SMS log records each delivery."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
+from anbili.core.errors import ApplicationError
+from anbili.core.masking import mask
+from anbili.employers.models import Employer
+from anbili.notices.models import Notice, NoticeKind, NoticeRead, SmsMessage, SmsStatus
+from anbili.notices.sms import SmsError, sms_backend
+from anbili.regions.models import Region
+
+logger = logging.getLogger(__name__)
+
+# Supervisors and admins speak for their DPF; reviewers read (docs/notices.md).
+PUBLISHING_ROLES = (StaffRole.SUPERVISOR, StaffRole.ADMIN)
+TITLE_MAX = 200
+BODY_MAX = 20_000
+SMS_TEXT_MAX = 500
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def notice_can_publish(staff: User) -> bool:
+    """Whether a staff member may publish, edit and withdraw notices."""
+    return staff.kind == AccountKind.STAFF and staff.staff_role in PUBLISHING_ROLES
+
+
+def _check_publisher(staff: User) -> None:
+    if not notice_can_publish(staff):
+        raise ApplicationError("只有业务主管和系统管理员可以发布通知公告", code="forbidden")
+
+
+def _clean_text(*, title: str, body: str) -> tuple[str, str]:
+    title = (title or "").strip()
+    body = (body or "").strip()
+    if not title:
+        raise ApplicationError("「标题」为必填项", field="title")
+    if len(title) > TITLE_MAX:
+        raise ApplicationError(f"「标题」不能超过{TITLE_MAX}个字", field="title")
+    if not body:
+        raise ApplicationError("「内容」为必填项", field="body")
+    if len(body) > BODY_MAX:
+        raise ApplicationError(f"「内容」不能超过{BODY_MAX}个字", field="body")
+    return title, body
+
+
+def _region_in_jurisdiction(staff: User, region_code: str) -> Region:
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None:
+        raise ApplicationError("请选择「发布范围」", field="region_code")
+    if staff.region is None or not region.is_within(staff.region):
+        raise ApplicationError("「发布范围」只能是本级或下级区划", field="region_code")
+    return region
+
+
+def _announcement_for_update(staff: User, notice_id: int) -> Notice:
+    notice = Notice.objects.select_for_update().filter(pk=notice_id, kind=NoticeKind.ANNOUNCEMENT).first()
+    if notice is None or notice.region is None or staff.region is None:
+        raise ApplicationError("通知公告不存在", code="not_found")
+    if not notice.region.is_within(staff.region):
+        raise ApplicationError("通知公告不存在", code="not_found")
+    return notice
+
+
+def notice_publish(*, staff: User, title: str, body: str, region_code: str) -> Notice:
+    """Publish an announcement for a region within the staff member's jurisdiction (and all under it)."""
+    _check_publisher(staff)
+    title, body = _clean_text(title=title, body=body)
+    with transaction.atomic():
+        region = _region_in_jurisdiction(staff, region_code)
+        notice = Notice.objects.create(
+            kind=NoticeKind.ANNOUNCEMENT,
+            title=title,
+            body=body,
+            region=region,
+            published_by=staff,
+            published_at=timezone.now(),
+        )
+    logger.info("notice published: id=%s region=%s by=%s", notice.pk, region.code, staff.pk)
+    return notice
+
+
+def notice_update(*, staff: User, notice_id: int, title: str, body: str, region_code: str) -> Notice:
+    """Correct an announcement's title, text or region; its read marks stay."""
+    _check_publisher(staff)
+    title, body = _clean_text(title=title, body=body)
+    with transaction.atomic():
+        notice = _announcement_for_update(staff, notice_id)
+        notice.region = _region_in_jurisdiction(staff, region_code)
+        notice.title, notice.body = title, body
+        notice.save(update_fields=["title", "body", "region", "updated_at"])
+    return notice
+
+
+def notice_unpublish(*, staff: User, notice_id: int) -> Notice:
+    """Withdraw an announcement: employers no longer see it."""
+    _check_publisher(staff)
+    with transaction.atomic():
+        notice = _announcement_for_update(staff, notice_id)
+        if not notice.is_published:
+            raise ApplicationError("该通知公告已撤回", code="state")
+        notice.is_published = False
+        notice.save(update_fields=["is_published", "updated_at"])
+    return notice
+
+
+def notice_republish(*, staff: User, notice_id: int) -> Notice:
+    """Publish a withdrawn announcement again, dated now so that it shows at the top."""
+    _check_publisher(staff)
+    with transaction.atomic():
+        notice = _announcement_for_update(staff, notice_id)
+        if notice.is_published:
+            raise ApplicationError("该通知公告已发布", code="state")
+        notice.is_published = True
+        notice.published_at = timezone.now()
+        notice.save(update_fields=["is_published", "published_at", "updated_at"])
+    return notice
+
+
+def notice_mark_read(*, user: User, notice: Notice) -> NoticeRead:
+    """Record that `user` opened `notice`; opening it again changes nothing."""
+    try:
+        with transaction.atomic():
+            read, _ = NoticeRead.objects.get_or_create(notice=notice, user=user)
+    except IntegrityError:
+        # Two tabs opening the notice at once: the other request wrote the mark.
+        read = NoticeRead.objects.get(notice=notice, user=user)
+    return read
+
+
+def _normalise_mobile(phone: str | None) -> str | None:
+    digits = re.sub(r"[\s-]", "", phone or "")
+    digits = digits.removeprefix("+86").removeprefix("0086")
+    return digits if _MOBILE.match(digits) else None
+
+
+def notification_recipients(employer: Employer) -> list[str]:
+    """Mobile numbers of the employer's legal person and currently valid agents, each once.
+
+    Landlines cannot receive SMS and are left out. The unit's own 法人电话 / 经办人电话 (unit information)
+    count too when present: seed 001 asks employers to give a mobile number there for the SMS platform.
+    """
+    today = timezone.localdate()
+    memberships = Membership.objects.filter(employer=employer, user__is_active=True).select_related("user")
+    candidates: list[str | None] = []
+    # "legal_person" sorts after "agent": descending puts the legal person first.
+    for membership in memberships.order_by("-role", "pk"):
+        if membership.role == MembershipRole.LEGAL_PERSON or membership.is_valid_on(today):
+            candidates.append(membership.user.phone)
+    candidates.append(getattr(employer, "legal_person_phone", None))
+    profiles: Any = getattr(employer, "year_profiles", None)
+    if profiles is not None:
+        latest = profiles.order_by("-business_year").first()
+        candidates.append(getattr(latest, "agent_phone", None))
+    phones: list[str] = []
+    for candidate in candidates:
+        phone = _normalise_mobile(candidate)
+        if phone and phone not in phones:
+            phones.append(phone)
+    return phones
+
+
+def sms_send(*, phone: str, text: str, notice: Notice | None = None) -> SmsMessage:
+    """Queue one SMS: a log row now, delivery by a task once the surrounding transaction commits."""
+    from anbili.notices.tasks import sms_deliver_task
+
+    number = _normalise_mobile(phone)
+    if number is None:
+        raise ApplicationError("「手机号」格式不正确", field="phone")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("「短信内容」为必填项", field="sms_text")
+    if len(text) > SMS_TEXT_MAX:
+        raise ApplicationError(f"「短信内容」不能超过{SMS_TEXT_MAX}个字", field="sms_text")
+    message = SmsMessage.objects.create(phone=number, text=text, notice=notice)
+    transaction.on_commit(lambda: _enqueue_delivery(sms_deliver_task, message.pk))
+    return message
+
+
+def _enqueue_delivery(task: Any, message_id: int) -> None:
+    # A failure to queue must not break the user's action, which has already committed; the row stays
+    # "pending" and `sms_retry_pending` picks it up.
+    try:
+        task.enqueue(message_id=message_id)
+    except Exception:
+        logger.exception("SMS delivery could not be queued: message=%s", message_id)
+
+
+def notification_send(*, employer: Employer, title: str, body: str, sms_text: str | None = None) -> Notice:
+    """Notify one employer in the portal and, with `sms_text`, by SMS to its legal person and valid agents."""
+    title, body = _clean_text(title=title, body=body)
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            kind=NoticeKind.NOTIFICATION,
+            title=title,
+            body=body,
+            employer=employer,
+            published_at=timezone.now(),
+        )
+        if sms_text:
+            for phone in notification_recipients(employer):
+                sms_send(phone=phone, text=sms_text, notice=notice)
+    return notice
+
+
+def sms_deliver(*, message_id: int) -> SmsMessage | None:
+    """Hand one queued SMS to the gateway and record the answer; never raises for a gateway failure."""
+    message = SmsMessage.objects.filter(pk=message_id).first()
+    if message is None or message.status == SmsStatus.SENT:
+        return message  # delivered already: running the task twice sends once
+    backend = sms_backend()
+    message.attempts += 1
+    message.backend = f"{type(backend).__module__}.{type(backend).__qualname__}"[:100]
+    try:
+        message.provider_id = backend.send(phone=message.phone, text=message.text, reference=str(message.pk))[
+            :100
+        ]
+    except SmsError as exc:
+        message.status = SmsStatus.FAILED
+        message.last_error = str(exc)[:500]
+        logger.error("SMS to %s failed (message=%s): %s", mask(message.phone), message.pk, exc)
+    except Exception as exc:  # a broken backend is recorded like a refusing gateway
+        message.status = SmsStatus.FAILED
+        message.last_error = f"{exc.__class__.__name__}"[:500]
+        logger.exception("SMS backend error for message=%s", message.pk)
+    else:
+        message.status = SmsStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+    message.save(update_fields=["attempts", "backend", "provider_id", "status", "last_error", "sent_at"])
+    return message
+
+
+def sms_retry_pending(*, max_attempts: int = 5) -> int:
+    """Queue again every SMS that is pending or failed with attempts left; returns how many."""
+    from anbili.notices.tasks import sms_deliver_task
+
+    ids = list(
+        SmsMessage.objects.filter(
+            status__in=[SmsStatus.PENDING, SmsStatus.FAILED], attempts__lt=max_attempts
+        ).values_list("pk", flat=True)
+    )
+    for message_id in ids:
+        _enqueue_delivery(sms_deliver_task, message_id)
+    return len(ids)

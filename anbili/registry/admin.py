@@ -1,0 +1,136 @@
+"""Registry mirrors in the admin: read-only lists with filters and search for superusers (the data comes from
+partners; corrections go through a new import, never through the admin)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from anbili.registry.models import (
+    Certificate,
+    DispatchFiling,
+    ImportBatch,
+    ImportBatchEvent,
+    ImportRowError,
+    MarketUnit,
+    MedicalMonth,
+    Partner,
+    PartnerToken,
+    PensionMonth,
+    RegistryPerson,
+    WageMonth,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Visible to superusers only, never editable; lists are paged without a full count (12M-row tables)."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+PROVENANCE = ("source", "batch_id", "received_at")
+
+
+@admin.register(RegistryPerson)
+class RegistryPersonAdmin(ReadOnlyAdmin):
+    list_display = ("id_number", "name", "sex", "birth_date", "household_region", *PROVENANCE)
+    list_filter = ("sex",)
+    search_fields = ("=id_number", "name")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ("number", "kind", "category", "level", "valid_from", "valid_until", "status", "origin", "batch_id")
+    list_filter = ("kind", "status", "origin", "level")
+    search_fields = ("=id_number", "=number")
+
+
+class MonthlyAdmin(ReadOnlyAdmin):
+    list_display = ("id_number", "month", "payer_uscc", "amount", "region_code", *PROVENANCE)
+    # Exact searches only: a LIKE over 12M rows would be a heavy page.
+    search_fields = ("=id_number", "=payer_uscc")
+    list_filter = ("source",)
+    ordering = ()
+
+
+admin.site.register(PensionMonth, MonthlyAdmin)
+admin.site.register(MedicalMonth, MonthlyAdmin)
+admin.site.register(WageMonth, MonthlyAdmin)
+
+
+@admin.register(DispatchFiling)
+class DispatchFilingAdmin(ReadOnlyAdmin):
+    list_display = ("company_uscc", "company_name", "region_code", "filing_number", "valid_from", "valid_until")
+    search_fields = ("=company_uscc", "company_name")
+
+
+@admin.register(MarketUnit)
+class MarketUnitAdmin(ReadOnlyAdmin):
+    list_display = ("uscc", "name", "nature", "region_code", *PROVENANCE)
+    list_filter = ("nature",)
+    search_fields = ("=uscc", "name")
+
+
+class EventInline(admin.TabularInline):
+    model = ImportBatchEvent
+    fields = ("at", "from_status", "to_status", "note")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "kind",
+        "partner",
+        "channel",
+        "status",
+        "rows_total",
+        "rows_failed",
+        "rows_created",
+        "rows_updated",
+        "received_at",
+    )
+    list_filter = ("status", "kind", "channel")
+    search_fields = ("=id", "file_name", "=sha256")
+    list_select_related = ("partner",)
+    inlines = (EventInline,)
+
+
+@admin.register(Partner)
+class PartnerAdmin(ReadOnlyAdmin):
+    list_display = ("name", "kind", "province", "active", "created_at")
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+
+
+@admin.register(PartnerToken)
+class PartnerTokenAdmin(ReadOnlyAdmin):
+    list_display = ("partner", "hint", "active", "created_at", "last_used_at")
+    list_filter = ("active",)
+    list_select_related = ("partner",)
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(ReadOnlyAdmin):
+    list_display = ("batch_id", "row_number", "column", "message")
+    search_fields = ("=batch__id",)

@@ -1,0 +1,291 @@
+"""Reads of the registry mirrors.
+
+`person_year_facts` is what verification calls: for one person, one employer (plus the related units named
+in a contract) and one business year it returns, month by month, the facts `anbili.rules.checks.MonthFacts`
+needs, each with its provenance, in five queries whatever the size of the mirrors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from anbili.core.identifiers import Sex, id_number_birth_date, id_number_sex, validate_id_number
+from anbili.core.month import Month, months_of_year
+from anbili.registry.models import (
+    Certificate,
+    CertificateOrigin,
+    CertificateStatus,
+    DispatchFiling,
+    ImportBatch,
+    ImportRowError,
+    MedicalMonth,
+    MonthlyPayment,
+    Partner,
+    PensionMonth,
+    RegistryPerson,
+    WageMonth,
+)
+from anbili.rules.checks import (
+    CertificateFact,
+    CertificateSource,
+    ContractFact,
+    MonthFacts,
+    WageRecord,
+)
+from anbili.rules.counting import CertificateKind
+
+
+@dataclass(frozen=True, slots=True)
+class FactSource:
+    """Where and when a fact came from: the data source, the import batch and the time it was received."""
+
+    source: str
+    batch_id: int | None
+    received_at: datetime
+
+
+class PayerRole:
+    """How a payment's unit relates to the employer being verified."""
+
+    EMPLOYER = "employer"
+    RELATED = "related"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One pension, medical or wage row of the person for a month."""
+
+    payer_uscc: str
+    amount: Decimal
+    payer_role: str
+    provenance: FactSource
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRecord:
+    """A certificate as the rules see it, with its number and provenance."""
+
+    number: str
+    fact: CertificateFact
+    status: str
+    provenance: FactSource
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRegistryFacts:
+    """The registry's facts of one month: every payment found (by any unit) and the certificates in force."""
+
+    month: Month
+    wages: tuple[Payment, ...] = ()
+    pensions: tuple[Payment, ...] = ()
+    medicals: tuple[Payment, ...] = ()
+    certificates: tuple[CertificateRecord, ...] = ()
+
+    @property
+    def wage_records(self) -> tuple[WageRecord, ...]:
+        """Wage rows as the rules take them."""
+        return tuple(WageRecord(p.payer_uscc, p.amount) for p in self.wages)
+
+    @property
+    def pension_payers(self) -> frozenset[str]:
+        """Units that paid 职工养老 for the month."""
+        return frozenset(p.payer_uscc for p in self.pensions)
+
+    @property
+    def medical_payers(self) -> frozenset[str]:
+        """Units that paid 职工医保 for the month."""
+        return frozenset(p.payer_uscc for p in self.medicals)
+
+
+@dataclass(frozen=True)
+class PersonYearFacts:
+    """Everything the registry says about a person for an employer's business year."""
+
+    id_number: str
+    employer_uscc: str
+    related_usccs: frozenset[str]
+    business_year: int
+    sex: Sex
+    birth_date: date
+    name: str | None  # None when the registry has no record of the person
+    person_provenance: FactSource | None
+    certificates: tuple[CertificateRecord, ...]
+    months: dict[Month, MonthRegistryFacts] = field(default_factory=dict)
+
+    @property
+    def in_registry(self) -> bool:
+        """Whether the disability registry knows the person (otherwise the employer fills the fields)."""
+        return self.name is not None
+
+    def month_facts(
+        self,
+        month: Month,
+        *,
+        contracts: Sequence[ContractFact] = (),
+        minimum_wage: Decimal | None = None,
+        claimed_elsewhere: bool = False,
+        female_base_age: int = 55,
+        extra_certificates: Sequence[CertificateFact] = (),
+    ) -> MonthFacts:
+        """The rules' MonthFacts for one month; the caller adds what the registry does not hold (contracts,
+        minimum wage, other placements, the province's retirement setting, certificates under review)."""
+        facts = self.months[month]
+        return MonthFacts(
+            month=month,
+            employer_uscc=self.employer_uscc,
+            sex=self.sex,
+            birth_date=self.birth_date,
+            female_base_age=female_base_age,
+            wages=facts.wage_records,
+            pension_payers=facts.pension_payers,
+            medical_payers=facts.medical_payers,
+            certificates=(*(c.fact for c in facts.certificates), *extra_certificates),
+            contracts=tuple(contracts),
+            minimum_wage=minimum_wage,
+            claimed_elsewhere=claimed_elsewhere,
+        )
+
+
+def _provenance(row: Any) -> FactSource:
+    return FactSource(source=row.source, batch_id=row.batch_id, received_at=row.received_at)
+
+
+def _payments(
+    model: type[MonthlyPayment], id_number: str, first: int, last: int, roles: dict[str, str]
+) -> dict[int, list[Payment]]:
+    by_month: dict[int, list[Payment]] = {}
+    rows = model._default_manager.filter(id_number=id_number, month__gte=first, month__lte=last).only(
+        "payer_uscc", "month", "amount", "source", "batch_id", "received_at"
+    )
+    for row in rows.order_by("month", "payer_uscc"):
+        by_month.setdefault(row.month, []).append(
+            Payment(
+                payer_uscc=row.payer_uscc,
+                amount=row.amount,
+                payer_role=roles.get(row.payer_uscc, PayerRole.OTHER),
+                provenance=_provenance(row),
+            )
+        )
+    return by_month
+
+
+def certificate_fact(certificate: Certificate) -> CertificateFact:
+    """A stored certificate as the rules' CertificateFact."""
+    return CertificateFact(
+        kind=CertificateKind(certificate.kind),
+        level=certificate.level,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+        source=CertificateSource(certificate.origin),
+    )
+
+
+def person_year_facts(
+    *, id_number: str, employer_uscc: str, related_usccs: Iterable[str] = (), business_year: int
+) -> PersonYearFacts:
+    """The month-by-month registry facts of a person for an employer's business year, in five queries
+    (person, certificates, wage, pension, medical) whatever the data size.
+
+    Payments by every unit are returned, each marked employer / related / other: the rules need the other
+    payers too, to tell the employer where the record was found. Revoked (注销) certificates are left out;
+    replaced ones still count for the period they were valid.
+    """
+    number = validate_id_number(id_number)
+    related = frozenset(related_usccs) - {employer_uscc}
+    roles = {uscc: PayerRole.RELATED for uscc in related} | {employer_uscc: PayerRole.EMPLOYER}
+    months = months_of_year(business_year)
+    first, last = int(str(months[0])), int(str(months[-1]))
+    start, end = months[0].first_day, months[-1].last_day
+
+    person = RegistryPerson.objects.filter(id_number=number).first()
+    certificates = tuple(
+        CertificateRecord(number=c.number, fact=certificate_fact(c), status=c.status, provenance=_provenance(c))
+        for c in Certificate.objects.filter(id_number=number, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+        .exclude(status=CertificateStatus.REVOKED)
+        .order_by("valid_from", "number")
+    )
+    wages = _payments(WageMonth, number, first, last, roles)
+    pensions = _payments(PensionMonth, number, first, last, roles)
+    medicals = _payments(MedicalMonth, number, first, last, roles)
+
+    by_month: dict[Month, MonthRegistryFacts] = {}
+    for month in months:
+        key = int(str(month))
+        by_month[month] = MonthRegistryFacts(
+            month=month,
+            wages=tuple(wages.get(key, ())),
+            pensions=tuple(pensions.get(key, ())),
+            medicals=tuple(medicals.get(key, ())),
+            certificates=tuple(
+                c for c in certificates if month.overlaps(c.fact.valid_from, c.fact.valid_until)
+            ),
+        )
+    return PersonYearFacts(
+        id_number=number,
+        employer_uscc=employer_uscc,
+        related_usccs=related,
+        business_year=business_year,
+        sex=Sex(person.sex) if person else id_number_sex(number),
+        birth_date=person.birth_date if person else id_number_birth_date(number),
+        name=person.name if person else None,
+        person_provenance=_provenance(person) if person else None,
+        certificates=certificates,
+        months=by_month,
+    )
+
+
+def dispatch_filing_for(company_uscc: str, province_code: str, on: date) -> DispatchFiling | None:
+    """The dispatch company's filing (劳务派遣备案) in the province valid on the day, or None; any region code
+    of the province will do (its first two digits count)."""
+    return (
+        DispatchFiling.objects.filter(
+            company_uscc=company_uscc.strip().upper(),
+            region_code__startswith=province_code.strip()[:2],
+            valid_from__lte=on,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def registry_person_lookup(id_number: str, *, on: date | None = None) -> RegistryPerson | None:
+    """The registry person for "add by ID number", or None when the registry does not know the number.
+
+    The returned person carries `current_certificate`: the registry certificate in force on `on` (today by
+    default), else the latest one so a screen can say it has expired; None when there is none. Raises
+    IdentifierError (a Chinese message) for an invalid ID number. Two queries.
+    """
+    number = validate_id_number(id_number)
+    person = RegistryPerson.objects.filter(id_number=number).first()
+    if person is None:
+        return None
+    day = on or timezone.localdate()
+    history = list(
+        Certificate.objects.filter(id_number=number, origin=CertificateOrigin.REGISTRY)
+        .exclude(status=CertificateStatus.REVOKED)
+        .order_by("-valid_from")
+    )
+    in_force = [c for c in history if c.valid_from <= day and (c.valid_until is None or c.valid_until >= day)]
+    person.current_certificate = (in_force or history or [None])[0]
+    return person
+
+
+def import_batches_for_partner(partner: Partner) -> QuerySet[ImportBatch]:
+    """A partner's own batches, newest first."""
+    return ImportBatch.objects.filter(partner=partner).select_related("partner").order_by("-received_at", "-pk")
+
+
+def import_batch_errors(batch: ImportBatch, *, offset: int = 0, limit: int = 100) -> list[ImportRowError]:
+    """One page of a batch's refused rows, in row order."""
+    return list(ImportRowError.objects.filter(batch=batch).order_by("row_number", "pk")[offset : offset + limit])
+

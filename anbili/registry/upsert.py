@@ -1,0 +1,212 @@
+"""Writing checked rows into a mirror table by natural key: insert new keys, update changed values, leave
+identical rows alone (so importing the same file twice changes nothing, provenance included).
+
+Two paths with the same contract:
+- PostgreSQL: rows are COPYed into a temporary staging table while the file is read, then applied in one
+  `INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM` statement.
+- Any other database (SQLite in development and tests): rows are kept in memory and applied with the ORM,
+  comparing each chunk with what is stored.
+`stage()` runs outside the batch's transaction (so progress can be committed); `apply()` must run inside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from anbili.registry.specs import KindSpec
+
+APPLY_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What every written row records about its origin."""
+
+    source: str
+    batch_id: int
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    created: int
+    updated: int
+    unchanged: int
+
+
+class Stager:
+    """Collects the valid rows of one batch until they are applied."""
+
+    def __init__(self, spec: KindSpec, batch_id: int) -> None:
+        self.spec = spec
+        self.batch_id = batch_id
+        self.staged = 0
+
+    def stage(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Keep a chunk of valid rows."""
+        raise NotImplementedError
+
+    def apply(self, provenance: Provenance) -> UpsertCounts:
+        """Write every staged row into the mirror table (inside the caller's transaction)."""
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        """Forget the staged rows (after apply or on failure)."""
+
+
+def stager_for(spec: KindSpec, batch_id: int) -> Stager:
+    """The fastest stager the database offers."""
+    if connection.vendor == "postgresql":
+        return PostgresStager(spec, batch_id)
+    return PortableStager(spec, batch_id)
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    if isinstance(value, date | Decimal | int):
+        return str(value)
+    raise TypeError(f"cannot stage {type(value).__name__}")
+
+
+class PostgresStager(Stager):
+    """COPY into a session-local temporary table, one COPY per chunk so progress can be saved between."""
+
+    def __init__(self, spec: KindSpec, batch_id: int) -> None:
+        super().__init__(spec, batch_id)
+        self.table = f"registry_stage_{batch_id}"
+        self.target = spec.model._meta.db_table
+        self._created = False
+
+    def _create(self) -> None:
+        fields = ", ".join(connection.ops.quote_name(name) for name in self.spec.fields)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            # Temporary: not WAL-logged and invisible to other sessions; the column types are the target's.
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.table} AS SELECT {fields} FROM {self.target} WITH NO DATA")
+        self._created = True
+
+    def stage(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """COPY a chunk of rows into the staging table."""
+        if not self._created:
+            self._create()
+        if not rows:
+            return
+        text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+        columns = ", ".join(connection.ops.quote_name(name) for name in self.spec.fields)
+        with connection.cursor() as cursor, cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+            copy.write(text)
+        self.staged += len(rows)
+
+    def apply(self, provenance: Provenance) -> UpsertCounts:
+        """One INSERT ... ON CONFLICT: new keys inserted, changed rows updated, identical rows untouched."""
+        if not self._created:
+            self._create()
+        quote = connection.ops.quote_name
+        fields = [quote(name) for name in self.spec.fields]
+        keys = ", ".join(quote(name) for name in self.spec.key_fields)
+        values = [quote(name) for name in self.spec.value_fields]
+        updates = ", ".join(
+            [f"{v} = EXCLUDED.{v}" for v in values]
+            + [f"{quote(n)} = EXCLUDED.{quote(n)}" for n in ("source", "batch_id", "received_at")]
+        )
+        changed = (
+            f"({', '.join(f'{self.target}.{v}' for v in values)}) IS DISTINCT FROM "
+            f"({', '.join(f'EXCLUDED.{v}' for v in values)})"
+        )
+        sql = (
+            f"WITH written AS ("
+            f"INSERT INTO {self.target} ({', '.join(fields)}, source, batch_id, received_at) "
+            f"SELECT {', '.join(fields)}, %s, %s, %s FROM {self.table} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {updates} WHERE {changed} "
+            f"RETURNING (xmax = 0) AS created) "
+            f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [provenance.source, provenance.batch_id, provenance.received_at])
+            created, updated = cursor.fetchone()
+        return UpsertCounts(created=created, updated=updated, unchanged=self.staged - created - updated)
+
+    def discard(self) -> None:
+        """Drop the staging table."""
+        if self._created:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            self._created = False
+        self.staged = 0
+
+
+# --- Portable (ORM) ----------------------------------------------------------------------------------
+
+
+class PortableStager(Stager):
+    """Rows kept in memory and applied with bulk_create/bulk_update; for SQLite and other databases."""
+
+    def __init__(self, spec: KindSpec, batch_id: int) -> None:
+        super().__init__(spec, batch_id)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def stage(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Keep a chunk of rows in memory."""
+        self.rows.extend(rows)
+        self.staged += len(rows)
+
+    def apply(self, provenance: Provenance) -> UpsertCounts:
+        """Compare each chunk with the stored rows by natural key, then create and update in bulk."""
+        spec = self.spec
+        model = spec.model
+        key_positions = spec.key_positions
+        value_fields = spec.value_fields
+        value_positions = tuple(spec.fields.index(name) for name in value_fields)
+        lead = spec.key_fields[0]
+        created = updated = unchanged = 0
+        stamp = {"source": provenance.source, "batch_id": provenance.batch_id, "received_at": provenance.received_at}
+        for start in range(0, len(self.rows), APPLY_CHUNK):
+            chunk = self.rows[start : start + APPLY_CHUNK]
+            leads = {row[key_positions[0]] for row in chunk}
+            stored = {
+                tuple(getattr(obj, name) for name in spec.key_fields): obj
+                for obj in model._default_manager.filter(**{f"{lead}__in": leads})
+            }
+            to_create = []
+            to_update = []
+            for row in chunk:
+                obj = stored.get(tuple(row[p] for p in key_positions))
+                if obj is None:
+                    to_create.append(model(**dict(zip(spec.fields, row, strict=True)), **stamp))
+                    continue
+                new_values = [row[p] for p in value_positions]
+                if [getattr(obj, name) for name in value_fields] == new_values:
+                    unchanged += 1
+                    continue
+                for name, value in zip(value_fields, new_values, strict=True):
+                    setattr(obj, name, value)
+                for name, value in stamp.items():
+                    setattr(obj, name, value)
+                to_update.append(obj)
+            model._default_manager.bulk_create(to_create, batch_size=APPLY_CHUNK)
+            if to_update:
+                model._default_manager.bulk_update(
+                    to_update, [*value_fields, "source", "batch_id", "received_at"], batch_size=APPLY_CHUNK
+                )
+            created += len(to_create)
+            updated += len(to_update)
+        return UpsertCounts(created=created, updated=updated, unchanged=unchanged)
+
+    def discard(self) -> None:
+        """Drop the rows held in memory."""
+        self.rows = []
+        self.staged = 0
