@@ -20,6 +20,7 @@ from pydantic import Field
 from anbili.api.auth import partner_auth, portal_session_auth
 from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import CERTIFICATE_CATEGORIES, IdentifierError
+from anbili.regions.models import Region
 from anbili.registry.models import (
     PARTNER_IMPORT_KINDS,
     BatchChannel,
@@ -31,7 +32,6 @@ from anbili.registry.models import (
 )
 from anbili.registry.selectors import import_batch_errors, import_batches_for_partner, registry_person_lookup
 from anbili.registry.services import import_batch_create, rows_as_jsonl
-from anbili.regions.models import Region
 
 router = Router(tags=["联网数据"])
 
@@ -47,7 +47,9 @@ class ValidationErrorOut(Schema):
 
 
 class RowErrorOut(Schema):
-    row: int = Field(description="行号：JSON 推送为 rows 中的序号（从1开始）；文件为表格中的行号（表头为第1行）")
+    row: int = Field(
+        description="行号：JSON 推送为 rows 中的序号（从1开始）；文件为表格中的行号（表头为第1行）"
+    )
     column: str = Field(description="出错的列（表头名称）；空表示整行")
     message: str
 
@@ -56,7 +58,9 @@ class BatchOut(Schema):
     id: int
     kind: str
     kind_label: str
-    status: str = Field(description="received 已接收 / running 处理中 / done 已完成 / rejected 已拒绝 / failed 处理失败")
+    status: str = Field(
+        description="received 已接收 / running 处理中 / done 已完成 / rejected 已拒绝 / failed 处理失败"
+    )
     status_label: str
     message: str = Field(description="整批拒绝或处理失败的原因")
     rows_total: int
@@ -105,14 +109,18 @@ class PersonRowIn(Schema):
 
 
 class CertificateRowIn(Schema):
-    number: str = Field(max_length=40, description="残疾证号（残疾人证：身份证号＋类别＋等级，补发证另加如B1）")
+    number: str = Field(
+        max_length=40, description="残疾证号（残疾人证：身份证号＋类别＋等级，补发证另加如B1）"
+    )
     id_number: str = Field(max_length=40, description="持证人身份证号")
     kind: str = Field(max_length=10, description="证件类型：残疾人证 / 残疾军人证")
     category: Scalar | None = Field(default=None, description="残疾类别 1-7 或 视力残疾 等（残疾军人证可空）")
     level: Scalar = Field(description="残疾等级：残疾人证1-4级，残疾军人证1-10级")
     valid_from: str = Field(max_length=20, description="有效期起（如 2024-03-01）")
     valid_until: str | None = Field(default=None, max_length=20, description="有效期止，空表示长期")
-    status: str | None = Field(default=None, max_length=10, description="证件状态：正常 / 已换领 / 已注销（默认正常）")
+    status: str | None = Field(
+        default=None, max_length=10, description="证件状态：正常 / 已换领 / 已注销（默认正常）"
+    )
     region_code: str = Field(max_length=12, description="发证地行政区划代码")
 
 
@@ -136,7 +144,10 @@ class DispatchFilingRowIn(Schema):
 class MarketUnitRowIn(Schema):
     uscc: str = Field(max_length=40, description="统一社会信用代码")
     name: str = Field(max_length=200, description="单位名称")
-    nature: str = Field(max_length=20, description="单位性质：企业、机关、事业单位、社会团体、民办非企业单位、个体工商户、其他")
+    nature: str = Field(
+        max_length=20,
+        description="单位性质：企业、机关、事业单位、社会团体、民办非企业单位、个体工商户、其他",
+    )
     region_code: str = Field(max_length=12, description="登记地行政区划代码")
 
 
@@ -168,7 +179,9 @@ def _partner_token(request: HttpRequest) -> PartnerToken:
     return token
 
 
-def _create_batch(request: HttpRequest, kind: str, content: bytes, file_name: str, channel: str) -> ImportBatch:
+def _create_batch(
+    request: HttpRequest, kind: str, content: bytes, file_name: str, channel: str
+) -> ImportBatch:
     token = _partner_token(request)
     try:
         batch = import_batch_create(
@@ -216,9 +229,10 @@ def _register_push(kind: ImportKind) -> None:
             "返回导入批次；处理进度与失败行通过批次状态接口查询。同一数据重复推送不会产生变化。"
         ),
     )
-    def push_rows(request: HttpRequest, payload: PushIn) -> tuple[int, dict[str, Any]]:
+    def push_rows(request: HttpRequest, payload: PushIn) -> tuple[int, dict[str, Any]]:  # type: ignore[valid-type]
         _refuse_other_kinds(request, kind)
-        content = rows_as_jsonl(row.model_dump() for row in payload.rows)
+        rows: list[Schema] = payload.rows  # type: ignore[attr-defined]
+        content = rows_as_jsonl(row.model_dump() for row in rows)
         return 202, _batch_out(_create_batch(request, kind, content, "", BatchChannel.API_ROWS))
 
     @router.post(
@@ -236,7 +250,9 @@ def _register_push(kind: ImportKind) -> None:
     def upload_file(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
         _refuse_other_kinds(request, kind)
         if file.size is not None and file.size > settings.REGISTRY_IMPORT_MAX_BYTES:
-            raise HttpError(413, f"文件过大，单个文件最多 {settings.REGISTRY_IMPORT_MAX_BYTES // (1024 * 1024)} MB")
+            raise HttpError(
+                413, f"文件过大，单个文件最多 {settings.REGISTRY_IMPORT_MAX_BYTES // (1024 * 1024)} MB"
+            )
         content = file.read()
         return 202, _batch_out(_create_batch(request, kind, content, file.name or "", BatchChannel.API_FILE))
 
@@ -259,7 +275,9 @@ class BatchListQuery(Schema):
     summary="本合作方的导入批次（最新在前）",
 )
 def batch_list(request: HttpRequest, query: Query[BatchListQuery]) -> list[dict[str, Any]]:
-    batches = import_batches_for_partner(_partner_token(request).partner)[query.offset : query.offset + query.limit]
+    batches = import_batches_for_partner(_partner_token(request).partner)[
+        query.offset : query.offset + query.limit
+    ]
     return [_batch_out(batch) for batch in batches]
 
 
@@ -352,7 +370,8 @@ def person_lookup(request: HttpRequest, id_number: str) -> dict[str, Any]:
     except IdentifierError as error:
         raise HttpError(400, error.message) from error
     if person is None or (
-        isinstance(token, PartnerToken) and not person.household_region.startswith(token.partner.province_prefix)
+        isinstance(token, PartnerToken)
+        and not person.household_region.startswith(token.partner.province_prefix)
     ):
         raise HttpError(404, "残疾人人口基础库中没有该身份证号的记录，请手工填写带*的信息")
     region = Region.objects.select_related("parent__parent").filter(code=person.household_region).first()

@@ -1,10 +1,14 @@
-"""Demo data for `make run`: employers of 内蒙古 and 江西, their accounts, and DPF staff at three levels.
+"""Demo data for `make run`: employers of 内蒙古 and 江西, their accounts, DPF staff at three levels, and the
+registry mirrors (disabled employees of the demo employers with a year of monthly records, edge cases too).
 
 Idempotent: every row is found by its natural key first, so a second run changes nothing.
 """
 
+import hashlib
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +18,8 @@ from anbili.accounts.permissions import system_admin_group
 from anbili.core.identifiers import make_id_number, make_uscc
 from anbili.employers.models import Employer, RelatedUnit, RelationKind, UnitNature
 from anbili.regions.models import Region
+from anbili.registry.generator import FILES, Unit, generate_dataset, options_for_province
+from anbili.registry.services import import_batch_applied_before, import_batch_create, import_batch_run
 
 DEMO_PASSWORD = "Demo@2026pass"
 
@@ -166,3 +172,54 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
             staff.groups.add(system_admin_group())
         logins.append(DemoLogin("申办系统", username, f"{full_name} {role.label}（{staff.region}）"))
     return logins
+
+
+@dataclass(frozen=True)
+class RegistryDataset:
+    """One generated province dataset for the demo employers."""
+
+    province: str
+    employers: list[UnitSpec]
+    dispatch_companies: list[UnitSpec]
+    persons: int
+
+
+# Small enough to seed in a few seconds, large enough that every planted case appears at least once per
+# province (the first persons of a dataset take one case each, spread over the demo employers).
+REGISTRY_DATASETS = [
+    RegistryDataset("15", [LEGAL_PERSONS[0][4][0], LEGAL_PERSONS[0][4][1], LEGAL_PERSONS[2][4][0]], [], 30),
+    RegistryDataset("36", [LEGAL_PERSONS[1][4][0]], [DISPATCH_COMPANY], 16),
+]
+REGISTRY_SEED = 2025
+
+
+def _unit(spec: UnitSpec) -> Unit:
+    return Unit(make_uscc(spec.prefix17), spec.name, str(spec.nature), spec.region)
+
+
+def demo_registry_seed(*, today: date | None = None) -> list[str]:
+    """Fill the registry mirrors for the previous business year with generated data around the demo
+    employers, through the importer; a file already imported unchanged is skipped, so a rerun adds nothing."""
+    today = today or timezone.localdate()
+    year = today.year - 1
+    report: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="anbili-demo-") as tmp:
+        for dataset in REGISTRY_DATASETS:
+            options = options_for_province(
+                province=dataset.province,
+                year=year,
+                persons=dataset.persons,
+                employers=len(dataset.employers),
+                seed=REGISTRY_SEED,
+                fixed_employers=[_unit(spec) for spec in dataset.employers],
+                fixed_dispatch_companies=[_unit(spec) for spec in dataset.dispatch_companies],
+            )
+            result = generate_dataset(options, Path(tmp) / dataset.province)
+            for kind in FILES:
+                data = result.path(kind).read_bytes()
+                if import_batch_applied_before(kind=kind, sha256=hashlib.sha256(data).hexdigest()):
+                    continue
+                batch = import_batch_create(kind=kind, content=data, file_name=FILES[kind], enqueue=False)
+                batch = import_batch_run(batch_id=batch.pk)
+                report.append(f"{dataset.province} {batch.get_kind_display()}：新增 {batch.rows_created} 行")
+    return report

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from anbili.employers.models import Employer, RelatedUnit
+from anbili.employers.models import Employer, RelatedUnit, UnitYearProfile
 
 
 @admin.register(Employer)
@@ -16,4 +16,12 @@ class RelatedUnitAdmin(admin.ModelAdmin):
     list_display = ("employer", "business_year", "relation", "uscc", "name")
     list_filter = ("relation", "business_year")
     search_fields = ("uscc", "name", "employer__uscc", "employer__name")
-    raw_id_fields = ("employer",)
+    raw_id_fields = ("employer", "agreement")
+
+
+@admin.register(UnitYearProfile)
+class UnitYearProfileAdmin(admin.ModelAdmin):
+    list_display = ("employer", "business_year", "employee_count", "agent_name", "confirmed_at")
+    list_filter = ("business_year",)
+    search_fields = ("employer__uscc", "employer__name", "agent_name")
+    raw_id_fields = ("employer", "confirmed_by")

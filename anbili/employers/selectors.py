@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from anbili.core.errors import ApplicationError
 from anbili.employers.models import Employer, RelatedUnit, RelationKind, UnitYearProfile
@@ -152,7 +153,8 @@ def _placement_figures(employer: Employer, business_year: int) -> PlacementFigur
 def _progress(profile: UnitYearProfile | None, business_year: int) -> tuple[ProgressStep, ...]:
     unit_done = profile is not None and profile.is_confirmed
     if unit_done and profile is not None and profile.confirmed_at:
-        unit_detail = f"{business_year}业务年度单位信息已于 {_day(profile.confirmed_at.date())} 确认"
+        confirmed_on = timezone.localtime(profile.confirmed_at).date()
+        unit_detail = f"{business_year}业务年度单位信息已于 {_day(confirmed_on)} 确认"
     elif profile is not None and profile.copied_from_year:
         unit_detail = f"已按 {profile.copied_from_year} 年度信息预填，请核对后确认"
     else:

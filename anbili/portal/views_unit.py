@@ -62,7 +62,7 @@ def unit_info_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"单位信息已保存，{profile.business_year} 业务年度单位信息已确认")
             return redirect("portal:unit_info")
-    return _page(request, Employer.objects.get(pk=employer.pk), form, status=400)
+    return _page(request, employer, form, status=400)
 
 
 @require_POST

@@ -56,7 +56,17 @@ class RegistryPersonAdmin(ReadOnlyAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(ReadOnlyAdmin):
-    list_display = ("number", "kind", "category", "level", "valid_from", "valid_until", "status", "origin", "batch_id")
+    list_display = (
+        "number",
+        "kind",
+        "category",
+        "level",
+        "valid_from",
+        "valid_until",
+        "status",
+        "origin",
+        "batch_id",
+    )
     list_filter = ("kind", "status", "origin", "level")
     search_fields = ("=id_number", "=number")
 
@@ -76,7 +86,14 @@ admin.site.register(WageMonth, MonthlyAdmin)
 
 @admin.register(DispatchFiling)
 class DispatchFilingAdmin(ReadOnlyAdmin):
-    list_display = ("company_uscc", "company_name", "region_code", "filing_number", "valid_from", "valid_until")
+    list_display = (
+        "company_uscc",
+        "company_name",
+        "region_code",
+        "filing_number",
+        "valid_from",
+        "valid_until",
+    )
     search_fields = ("=company_uscc", "company_name")
 
 

@@ -95,10 +95,30 @@ EMPLOYMENT_HEADER = [
     "说明",
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国红梅玉兰志强文斌海燕春梅小红晓东宏亮丹凤永刚慧敏雪峰金花德胜秀珍淑华"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国红梅玉兰志强文斌"
+    "海燕春梅小红晓东宏亮丹凤永刚慧敏雪峰金花德胜秀珍淑华"
+)
 BRANDS = "青城鹿城草原北疆塞北蒙原金桥华泰恒信瑞丰宏达鑫源长青万通天合广源泰和嘉禾"
-TRADES = ["电子科技", "物流", "食品", "建材", "商贸", "机械制造", "农牧业", "餐饮服务", "印刷", "物业服务", "软件", "纺织"]
+TRADES = [
+    "电子科技",
+    "物流",
+    "食品",
+    "建材",
+    "商贸",
+    "机械制造",
+    "农牧业",
+    "餐饮服务",
+    "印刷",
+    "物业服务",
+    "软件",
+    "纺织",
+]
 
 
 @dataclass(frozen=True)
@@ -203,13 +223,20 @@ class _Generator:
         self.retiree_count = {Sex.MALE: 0, Sex.FEMALE: 0}
         self.minimums: dict[tuple[str, int], Decimal] = {}
         self.employers = self._units(options.fixed_employers, options.employers, "MA")
-        self.related = [self._unit(i, "RL", "人力资源服务有限公司", self.employers[i].region_code) for i in range(len(self.employers))]
+        self.related = [
+            self._unit(i, "RL", "人力资源服务有限公司", self.employers[i].region_code)
+            for i in range(len(self.employers))
+        ]
         dispatch_count = max(2, len(options.fixed_dispatch_companies), options.employers // 20)
-        self.dispatch = self._units(options.fixed_dispatch_companies, dispatch_count, "LW", "劳务派遣有限公司")
+        self.dispatch = self._units(
+            options.fixed_dispatch_companies, dispatch_count, "LW", "劳务派遣有限公司"
+        )
         # The given dispatch companies and every second generated one are filed in the province.
         fixed = len(options.fixed_dispatch_companies)
         self.filed = [u for i, u in enumerate(self.dispatch) if i < fixed or (i - fixed) % 2 == 0]
-        self.unfiled = [u for u in self.dispatch if u not in self.filed] or [self._unit(0, "UF", "劳务派遣有限公司")]
+        self.unfiled = [u for u in self.dispatch if u not in self.filed] or [
+            self._unit(0, "UF", "劳务派遣有限公司")
+        ]
         self.other_employer = self._unit(0, "QT", "商贸有限公司")
 
     # --- units ---------------------------------------------------------------------------------------
@@ -311,7 +338,9 @@ class _Generator:
             "rows": result.rows,
             "cases": dict(sorted(result.cases.items())),
         }
-        (self.out / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        (self.out / MANIFEST_FILE).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8"
+        )
         return result
 
     def _write_units(self, w: _Writers) -> None:
@@ -342,7 +371,11 @@ class _Generator:
         year = self.o.year
         case = self._case(index)
         count = len(self.employers)
-        employer = self.employers[index % count] if index < max(count, len(SPECIAL_CASES)) else rng.choice(self.employers)
+        employer = (
+            self.employers[index % count]
+            if index < max(count, len(SPECIAL_CASES))
+            else rng.choice(self.employers)
+        )
         sex = Sex.MALE if rng.random() < 0.55 else Sex.FEMALE
         id_number, household = self._id_number(index, sex, retiree=case is Case.RETIRES)
         name = self._name()
@@ -368,15 +401,34 @@ class _Generator:
                     earlier = date(start.year - 10, start.month, start.day)
                     w.row(
                         ImportKind.CERTIFICATE,
-                        [number, id_number, "残疾人证", category, level, earlier.isoformat(),
-                         (start - timedelta(days=1)).isoformat(), "已换领", household],
+                        [
+                            number,
+                            id_number,
+                            "残疾人证",
+                            category,
+                            level,
+                            earlier.isoformat(),
+                            (start - timedelta(days=1)).isoformat(),
+                            "已换领",
+                            household,
+                        ],
                     )
             until = date(start.year + 10, start.month, start.day) - timedelta(days=1)
             if case is Case.CERTIFICATE_EXPIRES:
                 until = date(year, 3 + rng.randrange(8), 1 + rng.randrange(28))
             w.row(
                 ImportKind.CERTIFICATE,
-                [number, id_number, "残疾人证", category, level, start.isoformat(), until.isoformat(), "正常", household],
+                [
+                    number,
+                    id_number,
+                    "残疾人证",
+                    category,
+                    level,
+                    start.isoformat(),
+                    until.isoformat(),
+                    "正常",
+                    household,
+                ],
             )
 
         # Who pays what: the employer, or a related unit, or a dispatch company.
@@ -405,10 +457,16 @@ class _Generator:
                 w.row(ImportKind.WAGE, [id_number, wage_payer.uscc, month_text, wage, wage_payer.region_code])
             if not (case is Case.MISSING_PENSION and m in missing):
                 pension = (max(wage, top_minimum) * Decimal("0.24")).quantize(Decimal("0.01"))
-                w.row(ImportKind.PENSION, [id_number, pension_payer.uscc, month_text, pension, pension_payer.region_code])
+                w.row(
+                    ImportKind.PENSION,
+                    [id_number, pension_payer.uscc, month_text, pension, pension_payer.region_code],
+                )
             if not (case is Case.MISSING_MEDICAL and m in missing):
                 medical = (max(wage, top_minimum) * Decimal("0.08")).quantize(Decimal("0.01"))
-                w.row(ImportKind.MEDICAL, [id_number, medical_payer.uscc, month_text, medical, medical_payer.region_code])
+                w.row(
+                    ImportKind.MEDICAL,
+                    [id_number, medical_payer.uscc, month_text, medical, medical_payer.region_code],
+                )
             if second is not None and 2 <= m <= 7:
                 w.row(ImportKind.WAGE, [id_number, second.uscc, month_text, wage, second.region_code])
                 pension = (wage * Decimal("0.24")).quantize(Decimal("0.01"))
@@ -468,7 +526,7 @@ def options_for_province(
 
     prefix = province.strip()[:2]
     counties = [
-        County(code, name, tier)
+        County(code, name, int(tier or 0))
         for code, name, tier in Region.objects.filter(
             level=RegionLevel.COUNTY, code__startswith=prefix, wage_tier__isnull=False
         )

@@ -100,7 +100,9 @@ class Partner(models.Model):
 class PartnerToken(models.Model):
     """A bearer token of a partner; only its SHA-256 is stored, the token itself is shown once."""
 
-    partner = models.ForeignKey(Partner, verbose_name="合作方", on_delete=models.CASCADE, related_name="tokens")
+    partner = models.ForeignKey(
+        Partner, verbose_name="合作方", on_delete=models.CASCADE, related_name="tokens"
+    )
     token_hash = models.CharField("令牌摘要（SHA-256）", max_length=64, unique=True)
     hint = models.CharField("令牌前缀", max_length=8, help_text="令牌的前几位，便于核对，不足以使用令牌")
     active = models.BooleanField("启用", default=True)
@@ -135,7 +137,12 @@ class ImportBatch(models.Model):
 
     kind = models.CharField("数据类型", max_length=24, choices=ImportKind.choices)
     partner = models.ForeignKey(
-        Partner, verbose_name="合作方", null=True, blank=True, on_delete=models.PROTECT, related_name="batches"
+        Partner,
+        verbose_name="合作方",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
     )
     channel = models.CharField("接收方式", max_length=16, choices=BatchChannel.choices)
     # Rows of other provinces are refused row by row; empty for operator imports on the command line.
@@ -145,7 +152,9 @@ class ImportBatch(models.Model):
     sha256 = models.CharField("文件摘要（SHA-256）", max_length=64, db_index=True)
     size = models.PositiveBigIntegerField("文件大小（字节）", default=0)
     file_format = models.CharField("文件格式", max_length=8, blank=True)
-    status = models.CharField("状态", max_length=16, choices=BatchStatus.choices, default=BatchStatus.RECEIVED)
+    status = models.CharField(
+        "状态", max_length=16, choices=BatchStatus.choices, default=BatchStatus.RECEIVED
+    )
     message = models.TextField("批次说明", blank=True, help_text="整批拒绝或处理失败的原因")
     rows_total = models.PositiveIntegerField("总行数", default=0)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
@@ -186,6 +195,9 @@ class ImportBatchEvent(models.Model):
         verbose_name_plural = "导入批次状态变更"
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"#{self.batch_id} {self.from_status or '—'} → {self.to_status}"
+
 
 class ImportRowError(models.Model):
     """One refused row of a batch: row number as the partner counts it, the column and a Chinese reason."""
@@ -200,13 +212,21 @@ class ImportRowError(models.Model):
         verbose_name_plural = "导入失败行"
         ordering = ["batch", "row_number", "pk"]
 
+    def __str__(self) -> str:
+        return f"#{self.batch_id} 第{self.row_number}行：{self.message}"
+
 
 class Provenance(models.Model):
     """Where and when a mirrored fact came from."""
 
     source = models.CharField("数据来源", max_length=24, choices=SOURCE_CHOICES)
     batch = models.ForeignKey(
-        ImportBatch, verbose_name="导入批次", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        ImportBatch,
+        verbose_name="导入批次",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     received_at = models.DateTimeField("接收时间")
 
@@ -296,7 +316,9 @@ class MonthlyPayment(Provenance):
     month = models.PositiveIntegerField("所属年月", help_text="YYYYMM，例如 202501")
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     region_code = models.CharField("参保（发放）地行政区划代码", max_length=6)
-    # No index on the batch: nothing looks rows up by batch, and each index slows the 100,000 rows/s import.
+    # No index and no database constraint on the batch: nothing looks rows up by batch, and PostgreSQL checks
+    # a deferred foreign key row by row at commit, which cost as much as the insert itself (bench figures in
+    # docs/performance.md). Batches are never deleted (PROTECT still guards it in the ORM and the admin).
     batch = models.ForeignKey(
         ImportBatch,
         verbose_name="导入批次",
@@ -305,11 +327,15 @@ class MonthlyPayment(Provenance):
         null=True,
         blank=True,
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
         abstract = True
         ordering = ["id_number", "month"]
+
+    def __str__(self) -> str:
+        return f"{self.id_number} {self.month} {self.payer_uscc} {self.amount}"
 
 
 class PensionMonth(MonthlyPayment):
@@ -319,7 +345,9 @@ class PensionMonth(MonthlyPayment):
         verbose_name = "职工养老保险缴费"
         verbose_name_plural = "职工养老保险缴费"
         constraints = [
-            models.UniqueConstraint(fields=["id_number", "month", "payer_uscc"], name="pension_person_month_payer")
+            models.UniqueConstraint(
+                fields=["id_number", "month", "payer_uscc"], name="pension_person_month_payer"
+            )
         ]
 
 
@@ -330,7 +358,9 @@ class MedicalMonth(MonthlyPayment):
         verbose_name = "职工医保缴费"
         verbose_name_plural = "职工医保缴费"
         constraints = [
-            models.UniqueConstraint(fields=["id_number", "month", "payer_uscc"], name="medical_person_month_payer")
+            models.UniqueConstraint(
+                fields=["id_number", "month", "payer_uscc"], name="medical_person_month_payer"
+            )
         ]
 
 
@@ -341,7 +371,9 @@ class WageMonth(MonthlyPayment):
         verbose_name = "工资发放"
         verbose_name_plural = "工资发放"
         constraints = [
-            models.UniqueConstraint(fields=["id_number", "month", "payer_uscc"], name="wage_person_month_payer")
+            models.UniqueConstraint(
+                fields=["id_number", "month", "payer_uscc"], name="wage_person_month_payer"
+            )
         ]
 
 
@@ -361,9 +393,13 @@ class DispatchFiling(Provenance):
         ordering = ["company_uscc", "valid_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company_uscc", "region_code", "valid_from"], name="dispatch_filing_company_region_from"
+                fields=["company_uscc", "region_code", "valid_from"],
+                name="dispatch_filing_company_region_from",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.company_name}（{self.region_code}，{self.valid_from}起）"
 
 
 class UnitNature(models.TextChoices):

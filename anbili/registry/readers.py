@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -54,7 +55,9 @@ def sniff_format(head: bytes, file: IO[bytes] | None = None) -> str:
         if head.startswith(signature):
             raise FileRefused(f"文件类型不支持（检测到：{label}）。{ACCEPTED}")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileRefused("文件编码为 UTF-16（Unicode 文本），无法导入。请另存为 UTF-8 或 GBK 编码的 CSV 文件")
+        raise FileRefused(
+            "文件编码为 UTF-16（Unicode 文本），无法导入。请另存为 UTF-8 或 GBK 编码的 CSV 文件"
+        )
     if b"\x00" in head:
         raise FileRefused(f"文件类型不支持（检测到：{_describe(head)}）。{ACCEPTED}")
     text = head.lstrip(codecs.BOM_UTF8).lstrip()
@@ -135,7 +138,7 @@ def normalise_header(text: object) -> str:
 
 @dataclass
 class Table:
-    """The rows of a file: header mapped onto the kind's columns, rows as (row number, cells in column order)."""
+    """The rows of a file, header mapped onto the kind's columns: (row number, cells in column order)."""
 
     format: str
     encoding: str
@@ -209,16 +212,29 @@ def _count_lines(file: IO[bytes]) -> int:
 
 
 def _lines(file: IO[bytes], encoding: str) -> Iterator[str]:
-    """Decoded lines, each decoded on its own so an undecodable byte is reported on its exact line."""
+    """Decoded lines at C speed; on an undecodable byte the file is rescanned to name the exact line."""
     file.seek(0)
+    stream = io.TextIOWrapper(file, encoding=encoding, errors="strict", newline="")
+    try:
+        yield from stream
+    except UnicodeDecodeError:
+        raise FileRefused(
+            f"第{_first_undecodable_line(file, encoding)}行的文字无法按{encoding_label(encoding)}编码读取"
+            "（文件中混有其他编码），请将整个文件另存为 UTF-8 或 GBK 编码后重新导入"
+        ) from None
+    finally:
+        stream.detach()  # the file belongs to the caller
+
+
+def _first_undecodable_line(file: IO[bytes], encoding: str) -> int:
+    file.seek(0)
+    number = 0
     for number, raw in enumerate(iter(file.readline, b""), start=1):
         try:
-            yield raw.decode(encoding)
+            raw.decode(encoding)
         except UnicodeDecodeError:
-            raise FileRefused(
-                f"第{number}行的文字无法按{encoding_label(encoding)}编码读取（文件中混有其他编码），"
-                "请将整个文件另存为 UTF-8 或 GBK 编码后重新导入"
-            ) from None
+            return number
+    return number
 
 
 def _open_csv(file: IO[bytes], encoding: str, columns: Sequence[Column], estimated: int) -> Table:
@@ -228,6 +244,10 @@ def _open_csv(file: IO[bytes], encoding: str, columns: Sequence[Column], estimat
     header = next(csv.reader([first_line], delimiter=delimiter), [])
     mapping = map_header(header, columns)
 
+    width = len(mapping)
+    # The usual file has exactly the kind's columns in order: its rows are used as they are.
+    in_order = mapping == list(range(width))
+
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         # Row numbers count records as a spreadsheet shows them: the header is row 1.
         reader = csv.reader(lines, delimiter=delimiter)
@@ -235,15 +255,18 @@ def _open_csv(file: IO[bytes], encoding: str, columns: Sequence[Column], estimat
         try:
             for cells in reader:
                 row += 1
-                if cells and not _blank(cells):
-                    yield row, _pick(cells, mapping)
+                if not cells or (not cells[0] and _blank(cells)):
+                    continue
+                yield row, cells if in_order and len(cells) == width else _pick(cells, mapping)
         except csv.Error as error:
             raise FileRefused(f"第{row + 1}行附近的 CSV 格式有误（{error}），请检查引号是否成对") from None
 
     return Table("csv", encoding, rows(), max(estimated - 1, 0))
 
 
-def _jsonl_rows(file: IO[bytes], encoding: str, columns: Sequence[Column]) -> Iterator[tuple[int, list[Cell]]]:
+def _jsonl_rows(
+    file: IO[bytes], encoding: str, columns: Sequence[Column]
+) -> Iterator[tuple[int, list[Cell]]]:
     names = [{normalise_header(name) for name in column.names} for column in columns]
     for line_number, line in enumerate(_lines(file, encoding), start=1):
         if not line.strip():
@@ -258,7 +281,10 @@ def _jsonl_rows(file: IO[bytes], encoding: str, columns: Sequence[Column]) -> It
             continue
         keyed = {normalise_header(key): value for key, value in record.items()}
         # An absent key reads as an empty cell: the parser then names the column that may not be empty.
-        yield line_number, [next((keyed[name] for name in accepted if name in keyed), None) for accepted in names]
+        yield (
+            line_number,
+            [next((keyed[name] for name in accepted if name in keyed), None) for accepted in names],
+        )
 
 
 class _JsonProblem(str):
@@ -283,7 +309,9 @@ def _open_workbook(file: IO[bytes], fmt: str, columns: Sequence[Column]) -> Tabl
             raise FileRefused("表格文件中没有工作表")
         data = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except CalamineError as error:
-        raise FileRefused(f"无法读取该 Excel 文件（{type(error).__name__}），文件可能已损坏或设置了密码") from None
+        raise FileRefused(
+            f"无法读取该 Excel 文件（{type(error).__name__}），文件可能已损坏或设置了密码"
+        ) from None
     except FileRefused:
         raise
     except Exception as error:  # calamine raises plain errors for some malformed archives

@@ -207,7 +207,9 @@ def person_year_facts(
 
     person = RegistryPerson.objects.filter(id_number=number).first()
     certificates = tuple(
-        CertificateRecord(number=c.number, fact=certificate_fact(c), status=c.status, provenance=_provenance(c))
+        CertificateRecord(
+            number=c.number, fact=certificate_fact(c), status=c.status, provenance=_provenance(c)
+        )
         for c in Certificate.objects.filter(id_number=number, valid_from__lte=end)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
         .exclude(status=CertificateStatus.REVOKED)
@@ -276,16 +278,20 @@ def registry_person_lookup(id_number: str, *, on: date | None = None) -> Registr
         .order_by("-valid_from")
     )
     in_force = [c for c in history if c.valid_from <= day and (c.valid_until is None or c.valid_until >= day)]
-    person.current_certificate = (in_force or history or [None])[0]
+    chosen = in_force or history
+    person.current_certificate = chosen[0] if chosen else None
     return person
 
 
 def import_batches_for_partner(partner: Partner) -> QuerySet[ImportBatch]:
     """A partner's own batches, newest first."""
-    return ImportBatch.objects.filter(partner=partner).select_related("partner").order_by("-received_at", "-pk")
+    return (
+        ImportBatch.objects.filter(partner=partner).select_related("partner").order_by("-received_at", "-pk")
+    )
 
 
 def import_batch_errors(batch: ImportBatch, *, offset: int = 0, limit: int = 100) -> list[ImportRowError]:
     """One page of a batch's refused rows, in row order."""
-    return list(ImportRowError.objects.filter(batch=batch).order_by("row_number", "pk")[offset : offset + limit])
-
+    return list(
+        ImportRowError.objects.filter(batch=batch).order_by("row_number", "pk")[offset : offset + limit]
+    )

@@ -85,6 +85,7 @@ _CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "
 _LEVEL = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十])\s*级?")
 MAX_AMOUNT = Decimal("1000000000")
 _MISSING: Any = object()
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,2})?")
 
 
 def _show(value: Cell) -> str:
@@ -101,10 +102,11 @@ class CellReader:
         self.today = today
         self.province_prefix = province_prefix
         self.latest_month = today.year * 100 + today.month
-        self._ids: dict[str, str | IdentifierError] = {}
-        self._usccs: dict[str, str | IdentifierError] = {}
-        self._regions: dict[str, str | RowRefused] = {}
-        self._months: dict[str, int | RowRefused] = {}
+        # Checked values (or the reason they failed) under the raw cell text.
+        self.id_cache: dict[Any, str | IdentifierError] = {}
+        self.uscc_cache: dict[Any, str | IdentifierError] = {}
+        self.region_cache: dict[Any, str | RowRefused] = {}
+        self.month_cache: dict[Any, int | RowRefused] = {}
 
     # --- text -----------------------------------------------------------------------------------------
 
@@ -153,7 +155,7 @@ class CellReader:
     def id_number(self, value: Cell, column: Column) -> str:
         """A valid 身份证号 (GB 11643-1999)."""
         key = value if isinstance(value, str) else None
-        hit = self._ids.get(key) if key is not None else None
+        hit = self.id_cache.get(key) if key is not None else None
         if hit is None:
             text = self.identifier_text(value, column)
             try:
@@ -161,7 +163,7 @@ class CellReader:
             except IdentifierError as error:
                 hit = error
             if key is not None:
-                self._ids[key] = hit
+                self.id_cache[key] = hit
         if isinstance(hit, IdentifierError):
             raise RowRefused(column.header, hit.message)
         return hit
@@ -169,7 +171,7 @@ class CellReader:
     def uscc(self, value: Cell, column: Column) -> str:
         """A valid 统一社会信用代码 (GB 32100-2015)."""
         key = value if isinstance(value, str) else None
-        hit = self._usccs.get(key) if key is not None else None
+        hit = self.uscc_cache.get(key) if key is not None else None
         if hit is None:
             text = self.identifier_text(value, column)
             try:
@@ -177,7 +179,7 @@ class CellReader:
             except IdentifierError as error:
                 hit = error
             if key is not None:
-                self._usccs[key] = hit
+                self.uscc_cache[key] = hit
         if isinstance(hit, IdentifierError):
             raise RowRefused(column.header, f"{column.header}有误：{hit.message}")
         return hit
@@ -185,10 +187,10 @@ class CellReader:
     def region(self, value: Cell, column: Column, *, scoped: bool = True) -> str:
         """A GB/T 2260 region code, inside the batch's province when the batch is scoped to one."""
         key = value if isinstance(value, str) else _show(value) if value is not None else ""
-        hit = self._regions.get(key)
+        hit = self.region_cache.get(key)
         if hit is None:
             hit = self._region(value, column, scoped)
-            self._regions[key] = hit
+            self.region_cache[key] = hit
         if isinstance(hit, RowRefused):
             raise hit
         return hit
@@ -213,15 +215,15 @@ class CellReader:
         """A month as YYYYMM (202501); "2025-01" and spreadsheet dates are accepted too."""
         if isinstance(value, datetime | date):
             value = f"{value.year:04d}{value.month:02d}"
-        elif isinstance(value, float) and value.is_integer() or isinstance(value, int) and not isinstance(
-            value, bool
+        elif (isinstance(value, float) and value.is_integer()) or (
+            isinstance(value, int) and not isinstance(value, bool)
         ):
             value = str(int(value))
         key = value if isinstance(value, str) else _show(value)
-        hit = self._months.get(key)
+        hit = self.month_cache.get(key)
         if hit is None:
             hit = self._month(key, column)
-            self._months[key] = hit
+            self.month_cache[key] = hit
         if isinstance(hit, RowRefused):
             raise hit
         return hit
@@ -304,7 +306,9 @@ class CellReader:
         token = match.group(1)
         return int(token) if token.isdigit() else _CHINESE_DIGITS[token]
 
-    def choice(self, value: Cell, column: Column, choices: type[models.TextChoices], *, default: str = "") -> str:
+    def choice(
+        self, value: Cell, column: Column, choices: type[models.TextChoices], *, default: str = ""
+    ) -> str:
         """A choice given by its Chinese label or its code."""
         text = self.text(value, column, max_length=40)
         if not text and default:
@@ -329,6 +333,8 @@ class KindSpec:
     fields: tuple[str, ...]  # database columns of a parsed row, in order
     key_fields: tuple[str, ...]  # natural key (the unique constraint), a subset of `fields`
     make_parser: Callable[[CellReader, KindSpec], RowParser]
+    # Parsed rows hold only checked identifiers, numbers and dates: staged without COPY escaping.
+    plain_copy: bool = False
 
     @property
     def value_fields(self) -> tuple[str, ...]:
@@ -358,16 +364,33 @@ def _monthly_parser(cells: CellReader, spec: KindSpec) -> RowParser:
         (cells.amount, amount_column),
         (cells.region, region_column),
     )
+    # The caches hold each checked value under its raw text: on a monthly file almost every cell is a hit.
+    ids, usccs, months, regions = cells.id_cache, cells.uscc_cache, cells.month_cache, cells.region_cache
+    plain_amount = _PLAIN_AMOUNT.fullmatch
 
     def parse(row: Sequence[Cell]) -> tuple[Any, ...] | list[Problem]:
-        # Fast path: one call per cell and no bookkeeping; a refused cell falls through to collect them all.
+        id_number, payer, month, amount, region = row
+        # Fast path: every cell already checked before (or a plain amount); no method calls.
+        checked_id = ids.get(id_number)
+        checked_payer = usccs.get(payer)
+        checked_month = months.get(month)
+        checked_region = regions.get(region)
+        if (
+            type(checked_id) is str
+            and type(checked_payer) is str
+            and type(checked_month) is int
+            and type(checked_region) is str
+            and type(amount) is str
+            and plain_amount(amount)
+        ):
+            return (checked_id, checked_payer, checked_month, Decimal(amount), checked_region)
         try:
             return (
-                cells.id_number(row[0], id_column),
-                cells.uscc(row[1], payer_column),
-                cells.month(row[2], month_column),
-                cells.amount(row[3], amount_column),
-                cells.region(row[4], region_column),
+                cells.id_number(id_number, id_column),
+                cells.uscc(payer, payer_column),
+                cells.month(month, month_column),
+                cells.amount(amount, amount_column),
+                cells.region(region, region_column),
             )
         except RowRefused:
             pass
@@ -451,7 +474,9 @@ def _certificate_parser(cells: CellReader, spec: KindSpec) -> RowParser:
         level = attempt(lambda: cells.small_int(row[4], level_c))
         valid_from = attempt(lambda: cells.day(row[5], from_c))
         valid_until = attempt(lambda: cells.day(row[6], until_c))
-        status = attempt(lambda: cells.choice(row[7], status_c, CertificateStatus, default=CertificateStatus.VALID))
+        status = attempt(
+            lambda: cells.choice(row[7], status_c, CertificateStatus, default=CertificateStatus.VALID)
+        )
         region = attempt(lambda: cells.region(row[8], region_c))
         number = attempt(lambda: cells.identifier_text(row[0], number_c).upper())
         if problems:
@@ -465,10 +490,14 @@ def _certificate_parser(cells: CellReader, spec: KindSpec) -> RowParser:
                 category = parsed.category
             elif category != parsed.category:
                 problems.append(
-                    Problem(category_c.header, f"残疾类别{category}与残疾证号第19位（{parsed.category}）不一致")
+                    Problem(
+                        category_c.header, f"残疾类别{category}与残疾证号第19位（{parsed.category}）不一致"
+                    )
                 )
             if level != parsed.level:
-                problems.append(Problem(level_c.header, f"残疾等级{level}与残疾证号第20位（{parsed.level}）不一致"))
+                problems.append(
+                    Problem(level_c.header, f"残疾等级{level}与残疾证号第20位（{parsed.level}）不一致")
+                )
         else:
             if len(number) > 32:
                 problems.append(Problem(number_c.header, "残疾军人证号过长（最多32个字符）"))
@@ -478,7 +507,9 @@ def _certificate_parser(cells: CellReader, spec: KindSpec) -> RowParser:
         if valid_from is None:
             problems.append(Problem(from_c.header, f"{from_c.header}不能为空"))
         elif valid_until is not None and valid_until < valid_from:
-            problems.append(Problem(until_c.header, f"{until_c.header}{valid_until}早于{from_c.header}{valid_from}"))
+            problems.append(
+                Problem(until_c.header, f"{until_c.header}{valid_until}早于{from_c.header}{valid_from}")
+            )
         if problems:
             return problems
         return (
@@ -523,7 +554,9 @@ def _dispatch_parser(cells: CellReader, spec: KindSpec) -> RowParser:
             if values[4] is None:
                 problems.append(Problem(from_c.header, f"{from_c.header}不能为空"))
             elif values[5] is not None and values[5] < values[4]:
-                problems.append(Problem(until_c.header, f"{until_c.header}{values[5]}早于{from_c.header}{values[4]}"))
+                problems.append(
+                    Problem(until_c.header, f"{until_c.header}{values[5]}早于{from_c.header}{values[4]}")
+                )
         return problems or tuple(values)
 
     return parse
@@ -599,6 +632,7 @@ SPECS: dict[str, KindSpec] = {
         fields=_MONTHLY_FIELDS,
         key_fields=_MONTHLY_KEY,
         make_parser=_monthly_parser,
+        plain_copy=True,
     ),
     ImportKind.MEDICAL: KindSpec(
         kind=ImportKind.MEDICAL,
@@ -607,6 +641,7 @@ SPECS: dict[str, KindSpec] = {
         fields=_MONTHLY_FIELDS,
         key_fields=_MONTHLY_KEY,
         make_parser=_monthly_parser,
+        plain_copy=True,
     ),
     ImportKind.WAGE: KindSpec(
         kind=ImportKind.WAGE,
@@ -615,6 +650,7 @@ SPECS: dict[str, KindSpec] = {
         fields=_MONTHLY_FIELDS,
         key_fields=_MONTHLY_KEY,
         make_parser=_monthly_parser,
+        plain_copy=True,
     ),
     ImportKind.DISPATCH_FILING: KindSpec(
         kind=ImportKind.DISPATCH_FILING,

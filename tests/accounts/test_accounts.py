@@ -254,27 +254,38 @@ def test_seed_demo_is_idempotent(regions):
     from django.core.management import call_command
 
     from anbili.employers.models import RelatedUnit
+    from anbili.registry.models import ImportBatch, PensionMonth, RegistryPerson, WageMonth
+
+    def counted():
+        return (
+            User.objects.count(),
+            Employer.objects.count(),
+            Membership.objects.count(),
+            RelatedUnit.objects.count(),
+            ImportBatch.objects.count(),
+            RegistryPerson.objects.count(),
+            WageMonth.objects.count(),
+            PensionMonth.objects.count(),
+        )
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (
-        User.objects.count(),
-        Employer.objects.count(),
-        Membership.objects.count(),
-        RelatedUnit.objects.count(),
-    )
+    counts = counted()
     hashes = list(User.objects.order_by("pk").values_list("password", flat=True))
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert counts == (
-        User.objects.count(),
-        Employer.objects.count(),
-        Membership.objects.count(),
-        RelatedUnit.objects.count(),
-    )
+    assert counts == counted()
     assert hashes == list(User.objects.order_by("pk").values_list("password", flat=True))
     assert counts[1] == 5  # four declaring units and one dispatch company
     legal = User.objects.get(full_name="张文磊")
     assert legal.memberships.count() == 2
     assert User.objects.filter(kind=AccountKind.STAFF).values("region__level").distinct().count() == 3
+    # Registry mirrors: 14 batches (7 files × 2 provinces), 46 persons, monthly rows at every demo employer.
+    assert counts[4:6] == (14, 46)
+    assert (
+        WageMonth.objects.filter(month__range=(202501, 202512)).values("payer_uscc").distinct().count() >= 4
+    )
+    assert {legal.memberships.first().employer.uscc} <= set(
+        WageMonth.objects.values_list("payer_uscc", flat=True)
+    )
 
 
 def test_agent_form_prefills_dates_in_the_format_date_inputs_read(client, regions):

@@ -31,12 +31,16 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def social(regions):
-    return partner_token_issue(name="内蒙古自治区人社厅", kind=PartnerKind.SOCIAL_INSURANCE, province_code="15")
+    return partner_token_issue(
+        name="内蒙古自治区人社厅", kind=PartnerKind.SOCIAL_INSURANCE, province_code="15"
+    )
 
 
 @pytest.fixture
 def registry_partner(regions):
-    return partner_token_issue(name="内蒙古残联人口库", kind=PartnerKind.DISABILITY_REGISTRY, province_code="150000")
+    return partner_token_issue(
+        name="内蒙古残联人口库", kind=PartnerKind.DISABILITY_REGISTRY, province_code="150000"
+    )
 
 
 def bearer(issued) -> dict[str, str]:
@@ -46,13 +50,24 @@ def bearer(issued) -> dict[str, str]:
 def push(client, issued, kind: str, rows: list[dict], capture) -> tuple[int, dict]:
     with capture(execute=True):
         response = client.post(
-            f"/api/v1/registry/{kind}/batches", json.dumps({"rows": rows}), content_type="application/json", **bearer(issued)
+            f"/api/v1/registry/{kind}/batches",
+            json.dumps({"rows": rows}),
+            content_type="application/json",
+            **bearer(issued),
         )
     return response.status_code, response.json()
 
 
-def pension_row(month: str = "202501", amount: object = "600.00", region: str = "150102", id_number: str = PERSON):
-    return {"id_number": id_number, "payer_uscc": EMPLOYER, "month": month, "amount": amount, "region_code": region}
+def pension_row(
+    month: str = "202501", amount: object = "600.00", region: str = "150102", id_number: str = PERSON
+):
+    return {
+        "id_number": id_number,
+        "payer_uscc": EMPLOYER,
+        "month": month,
+        "amount": amount,
+        "region_code": region,
+    }
 
 
 def test_only_the_hash_of_a_token_is_stored(social):
@@ -61,12 +76,19 @@ def test_only_the_hash_of_a_token_is_stored(social):
     assert social.token.startswith(stored.hint) and len(social.token) > 40
 
 
-def test_push_creates_a_batch_that_imports_in_the_background(client, social, django_capture_on_commit_callbacks):
+def test_push_creates_a_batch_that_imports_in_the_background(
+    client, social, django_capture_on_commit_callbacks
+):
     status, body = push(
         client,
         social,
         "pension",
-        [pension_row(), pension_row("202502", 610), pension_row("202503", -5), pension_row("202504", region="360102")],
+        [
+            pension_row(),
+            pension_row("202502", 610),
+            pension_row("202503", -5),
+            pension_row("202504", region="360102"),
+        ],
         django_capture_on_commit_callbacks,
     )
     assert status == 202
@@ -74,14 +96,29 @@ def test_push_creates_a_batch_that_imports_in_the_background(client, social, dja
     assert (batch.partner, batch.channel, batch.status) == (social.partner, "api_rows", BatchStatus.DONE)
     assert PensionMonth.objects.filter(id_number=PERSON).count() == 2
     detail = client.get(body["status_url"], **bearer(social)).json()
-    assert (detail["status"], detail["status_label"], detail["rows_total"], detail["rows_failed"]) == ("done", "已完成", 4, 2)
+    assert (detail["status"], detail["status_label"], detail["rows_total"], detail["rows_failed"]) == (
+        "done",
+        "已完成",
+        4,
+        2,
+    )
     assert detail["rows_created"] == 2 and detail["errors_total"] == 2
     assert detail["errors"] == [
         {"row": 3, "column": "缴费金额", "message": "缴费金额不能为负数（当前为 -5）"},
-        {"row": 4, "column": "参保地行政区划代码", "message": "参保地行政区划代码360102属于江西省，本合作方只能提交内蒙古自治区的数据"},
+        {
+            "row": 4,
+            "column": "参保地行政区划代码",
+            "message": "参保地行政区划代码360102属于江西省，本合作方只能提交内蒙古自治区的数据",
+        },
     ]
     # Pushing the same rows again changes nothing.
-    _, again = push(client, social, "pension", [pension_row(), pension_row("202502", 610)], django_capture_on_commit_callbacks)
+    _, again = push(
+        client,
+        social,
+        "pension",
+        [pension_row(), pension_row("202502", 610)],
+        django_capture_on_commit_callbacks,
+    )
     again = client.get(again["status_url"], **bearer(social)).json()
     assert (again["rows_created"], again["rows_updated"], again["rows_unchanged"]) == (0, 0, 2)
 
@@ -139,7 +176,9 @@ def test_a_wrong_file_is_rejected_with_a_clear_message(client, social, django_ca
 def test_push_validation_errors_are_4xx(client, social, settings, django_capture_on_commit_callbacks):
     status, _ = push(client, social, "pension", [], django_capture_on_commit_callbacks)
     assert status == 422
-    response = client.post("/api/v1/registry/pension/batches", "not json", content_type="application/json", **bearer(social))
+    response = client.post(
+        "/api/v1/registry/pension/batches", "not json", content_type="application/json", **bearer(social)
+    )
     assert 400 <= response.status_code < 500
 
 
@@ -158,7 +197,12 @@ def _registry_person(db_batch_kind="person"):
     batch = ImportBatch.objects.create(kind=db_batch_kind, channel="command", sha256="0" * 64)
     stamp = {"source": "disability_registry", "batch": batch, "received_at": batch.received_at}
     RegistryPerson.objects.create(
-        id_number=PERSON, name="王建军", sex="男", birth_date=date(1980, 5, 1), household_region="150102", **stamp
+        id_number=PERSON,
+        name="王建军",
+        sex="男",
+        birth_date=date(1980, 5, 1),
+        household_region="150102",
+        **stamp,
     )
     Certificate.objects.create(
         number=f"{PERSON}42",
@@ -196,14 +240,26 @@ def test_person_lookup_by_partner_scope(client, registry_partner, social, region
     _registry_person()
     url = f"/api/v1/registry/persons/{PERSON}"
     body = client.get(url, **bearer(registry_partner)).json()
-    assert (body["name"], body["sex"], body["household_region_name"]) == ("王建军", "男", "内蒙古自治区 / 呼和浩特市 / 新城区")
-    assert body["current_certificate"]["category_label"] == "肢体残疾" and body["current_certificate"]["in_force"]
+    assert (body["name"], body["sex"], body["household_region_name"]) == (
+        "王建军",
+        "男",
+        "内蒙古自治区 / 呼和浩特市 / 新城区",
+    )
+    assert (
+        body["current_certificate"]["category_label"] == "肢体残疾"
+        and body["current_certificate"]["in_force"]
+    )
     assert client.get(url, **bearer(social)).json() == {"detail": "本合作方无权查询残疾人信息"}
-    jiangxi = partner_token_issue(name="江西残联人口库", kind=PartnerKind.DISABILITY_REGISTRY, province_code="36")
+    jiangxi = partner_token_issue(
+        name="江西残联人口库", kind=PartnerKind.DISABILITY_REGISTRY, province_code="36"
+    )
     assert client.get(url, **bearer(jiangxi)).status_code == 404
     bad = client.get(f"/api/v1/registry/persons/{PERSON[:17]}0", **bearer(registry_partner))
     assert bad.status_code == 400 and "校验码错误" in bad.json()["detail"]
-    unknown = client.get(f"/api/v1/registry/persons/{make_id_number('150102', date(1999, 1, 1), 5)}", **bearer(registry_partner))
+    unknown = client.get(
+        f"/api/v1/registry/persons/{make_id_number('150102', date(1999, 1, 1), 5)}",
+        **bearer(registry_partner),
+    )
     assert unknown.status_code == 404 and "请手工填写带*的信息" in unknown.json()["detail"]
 
 

@@ -55,9 +55,7 @@ def _exercise(operation, mode, examples: int, headers: dict[str, str], failures:
 
 
 @pytest.mark.django_db
-def test_openapi_has_no_server_errors(
-    tokens, free_rate, keep_connection, django_capture_on_commit_callbacks
-):
+def test_openapi_has_no_server_errors(tokens, free_rate, keep_connection, django_capture_on_commit_callbacks):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     failures: list[str] = []
     operations = 0

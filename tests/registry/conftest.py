@@ -30,7 +30,9 @@ def run_import(db):
     """Create a batch and run it in the foreground (what the task does); returns the finished batch."""
 
     def run(kind: str, data: bytes, *, partner=None, name: str = "rows.csv"):
-        batch = services.import_batch_create(kind=kind, content=data, file_name=name, partner=partner, enqueue=False)
+        batch = services.import_batch_create(
+            kind=kind, content=data, file_name=name, partner=partner, enqueue=False
+        )
         return services.import_batch_run(batch_id=batch.pk)
 
     return run

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from anbili.core.month import Month, months_of_year
+from anbili.regions.selectors import minimum_wage_for
 from anbili.registry.generator import (
     EMPLOYMENT_FILE,
     FILES,
@@ -18,7 +19,6 @@ from anbili.registry.generator import (
 )
 from anbili.registry.models import Certificate, MarketUnit
 from anbili.registry.selectors import dispatch_filing_for, person_year_facts
-from anbili.regions.selectors import minimum_wage_for
 from anbili.rules.checks import CheckCode, ContractFact, check_month
 
 YEAR = 2025
@@ -77,7 +77,9 @@ def test_every_planted_case_is_caught_and_normal_persons_pass(imported):
     assert set(by_case) == {case.value for case in Case}
 
     for row in by_case[Case.NORMAL]:
-        assert _verify(row, _contract(row["用人单位统一社会信用代码"])) == {m: {} for m in months_of_year(YEAR)}
+        assert _verify(row, _contract(row["用人单位统一社会信用代码"])) == {
+            m: {} for m in months_of_year(YEAR)
+        }
 
     expected = {
         Case.MISSING_WAGE: "wage_missing",
@@ -118,7 +120,9 @@ def test_a_person_at_two_employers_has_records_of_both_in_the_same_months(import
     facts = person_year_facts(
         id_number=row["身份证号"], employer_uscc=row["用人单位统一社会信用代码"], business_year=YEAR
     )
-    months_with_two = [m for m, f in facts.months.items() if {p.payer_role for p in f.wages} == {"employer", "other"}]
+    months_with_two = [
+        m for m, f in facts.months.items() if {p.payer_role for p in f.wages} == {"employer", "other"}
+    ]
     assert len(months_with_two) == 6
     assert {p.payer_uscc for p in facts.months[months_with_two[0]].pensions} == {
         row["用人单位统一社会信用代码"],
@@ -153,8 +157,20 @@ def test_generate_dataset_command_writes_gbk_files_the_importer_accepts(regions,
     out = tmp_path / "gbk"
     call_command(
         "generate_dataset",
-        "--province", "36", "--year", "2024", "--persons", "15", "--employers", "2", "--seed", "9",
-        "--out", str(out), "--encoding", "gbk",
+        "--province",
+        "36",
+        "--year",
+        "2024",
+        "--persons",
+        "15",
+        "--employers",
+        "2",
+        "--seed",
+        "9",
+        "--out",
+        str(out),
+        "--encoding",
+        "gbk",
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
     with open(out / "persons.csv", encoding="gbk") as handle:
@@ -170,7 +186,9 @@ def test_fixed_employers_come_first_and_get_persons(regions, tmp_path):
     from anbili.registry.generator import Unit
 
     mine = Unit(make_uscc("91150102MA0N4QCD0"), "呼和浩特市青城电子科技有限公司", "enterprise", "150102")
-    options = options_for_province(province="15", year=2025, persons=20, employers=2, seed=1, fixed_employers=[mine])
+    options = options_for_province(
+        province="15", year=2025, persons=20, employers=2, seed=1, fixed_employers=[mine]
+    )
     generate_dataset(options, tmp_path / "fixed")
     employment = read_employment(tmp_path / "fixed")
     assert sum(row["用人单位统一社会信用代码"] == mine.uscc for row in employment) >= 5

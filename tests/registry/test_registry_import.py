@@ -42,7 +42,11 @@ def errors_of(batch) -> list[tuple[int, str, str]]:
 def test_csv_import_writes_rows_with_their_provenance(run_import, upsert_path):
     batch = run_import(
         "wage",
-        csv_bytes(WAGE_HEADER, f"{PERSON},{EMPLOYER},202501,2500.00,150102", f"{PERSON},{EMPLOYER},202502,2600,150102"),
+        csv_bytes(
+            WAGE_HEADER,
+            f"{PERSON},{EMPLOYER},202501,2500.00,150102",
+            f"{PERSON},{EMPLOYER},202502,2600,150102",
+        ),
     )
     assert (batch.status, batch.rows_total, batch.rows_created, batch.rows_failed) == ("done", 2, 2, 0)
     row = WageMonth.objects.get(id_number=PERSON, month=202502)
@@ -71,7 +75,11 @@ def test_a_changed_value_updates_the_row_and_its_provenance(run_import, upsert_p
     run_import("pension", csv_bytes(PENSION_HEADER, f"{PERSON},{EMPLOYER},202501,600.00,150102"))
     second = run_import(
         "pension",
-        csv_bytes(PENSION_HEADER, f"{PERSON},{EMPLOYER},202501,650.00,150102", f"{PERSON},{EMPLOYER},202502,600,150102"),
+        csv_bytes(
+            PENSION_HEADER,
+            f"{PERSON},{EMPLOYER},202501,650.00,150102",
+            f"{PERSON},{EMPLOYER},202502,600,150102",
+        ),
     )
     assert (second.rows_created, second.rows_updated, second.rows_unchanged) == (1, 1, 0)
     row = PensionMonth.objects.get(id_number=PERSON, month=202501)
@@ -102,7 +110,10 @@ def test_invalid_rows_are_reported_with_row_number_and_reason_and_valid_rows_app
     assert errors[4][0] == "所属年月" and "202513" in errors[4][1] and "不是有效的年月" in errors[4][1]
     assert errors[5] == ("工资金额", "工资金额不能为负数（当前为 -1）")
     assert "被电子表格软件转换成了数字" in errors[6][1] and "文本格式" in errors[6][1]
-    assert errors[7] == ("", "与第2行重复（身份证号、所属年月、发放单位统一社会信用代码相同），本行未导入，以第2行为准")
+    assert errors[7] == (
+        "",
+        "与第2行重复（身份证号、所属年月、发放单位统一社会信用代码相同），本行未导入，以第2行为准",
+    )
     assert errors[8][0] == "发放单位统一社会信用代码" and "校验码错误" in errors[8][1]
     assert "最多保留两位小数" in errors[9][1]
     # The first of the duplicates is the one kept.
@@ -111,10 +122,14 @@ def test_invalid_rows_are_reported_with_row_number_and_reason_and_valid_rows_app
 
 
 def test_rows_of_another_province_are_refused_for_a_partner(run_import, regions):
-    partner = partner_token_issue(name="内蒙古人社厅", kind=PartnerKind.SOCIAL_INSURANCE, province_code="15").partner
+    partner = partner_token_issue(
+        name="内蒙古人社厅", kind=PartnerKind.SOCIAL_INSURANCE, province_code="15"
+    ).partner
     batch = run_import(
         "pension",
-        csv_bytes(PENSION_HEADER, f"{PERSON},{EMPLOYER},202501,600,150102", f"{PERSON},{EMPLOYER},202502,600,360102"),
+        csv_bytes(
+            PENSION_HEADER, f"{PERSON},{EMPLOYER},202501,600,150102", f"{PERSON},{EMPLOYER},202502,600,360102"
+        ),
         partner=partner,
     )
     assert (batch.rows_created, batch.rows_failed) == (1, 1)
@@ -124,7 +139,9 @@ def test_rows_of_another_province_are_refused_for_a_partner(run_import, regions)
 
 
 def test_a_partner_cannot_create_a_batch_of_another_kind(regions):
-    partner = partner_token_issue(name="内蒙古医保局", kind=PartnerKind.MEDICAL_INSURANCE, province_code="15").partner
+    partner = partner_token_issue(
+        name="内蒙古医保局", kind=PartnerKind.MEDICAL_INSURANCE, province_code="15"
+    ).partner
     with pytest.raises(services.ApplicationError) as refused:
         services.import_batch_create(kind="pension", content=b"x", partner=partner, enqueue=False)
     assert refused.value.message == "合作方类型“医保（职工医保）”无权推送“职工养老保险缴费”数据"
@@ -149,20 +166,39 @@ def test_certificate_rows_check_the_number_against_the_id_number(run_import, ups
     assert errors[6] == ("有效期止", "有效期止2020-01-01早于有效期起2021-01-01")
     assert batch.rows_created == 2
     current = Certificate.objects.get(number=f"{PERSON}42")
-    assert (current.kind, current.category, current.level, current.valid_until) == ("残疾人证", 4, 2, date(2030, 2, 28))
+    assert (current.kind, current.category, current.level, current.valid_until) == (
+        "残疾人证",
+        4,
+        2,
+        date(2030, 2, 28),
+    )
     serviceman = Certificate.objects.get(id_number=OTHER)
-    assert (serviceman.kind, serviceman.category, serviceman.level, serviceman.valid_until) == ("残疾军人证", None, 9, None)
+    assert (serviceman.kind, serviceman.category, serviceman.level, serviceman.valid_until) == (
+        "残疾军人证",
+        None,
+        9,
+        None,
+    )
 
 
 def test_persons_get_sex_and_birth_date_from_the_id_number(run_import, upsert_path):
     batch = run_import("person", csv_bytes("姓名,身份证号,户籍地行政区划代码", f"张三,{PERSON},150102"))
     person = RegistryPerson.objects.get(id_number=PERSON)
-    assert (batch.rows_created, person.name, person.sex, person.birth_date) == (1, "张三", "男", date(1980, 5, 1))
+    assert (batch.rows_created, person.name, person.sex, person.birth_date) == (
+        1,
+        "张三",
+        "男",
+        date(1980, 5, 1),
+    )
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
 def test_gbk_and_bom_files_are_read(run_import, encoding):
-    data = csv_bytes("统一社会信用代码,单位名称,单位性质,登记地行政区划代码", f"{EMPLOYER},呼和浩特市青城电子科技有限公司,企业,150102", encoding=encoding)
+    data = csv_bytes(
+        "统一社会信用代码,单位名称,单位性质,登记地行政区划代码",
+        f"{EMPLOYER},呼和浩特市青城电子科技有限公司,企业,150102",
+        encoding=encoding,
+    )
     batch = run_import("market_unit", data)
     assert batch.status == BatchStatus.DONE
     assert MarketUnit.objects.get(uscc=EMPLOYER).name == "呼和浩特市青城电子科技有限公司"
@@ -242,7 +278,11 @@ def test_xlsx_reads_ids_as_text_and_reports_numeric_ids(run_import, upsert_path)
     batch = run_import("wage", data, name="wage.xlsx")
     assert (batch.status, batch.file_format, batch.rows_created, batch.rows_failed) == ("done", "xlsx", 2, 1)
     assert errors_of(batch) == [
-        (3, "身份证号", "身份证号被电子表格软件转换成了数字（1.5263E+17），后几位已丢失，请将该列设置为文本格式后重新导出")
+        (
+            3,
+            "身份证号",
+            "身份证号被电子表格软件转换成了数字（1.5263E+17），后几位已丢失，请将该列设置为文本格式后重新导出",
+        )
     ]
     assert WageMonth.objects.get(id_number=OTHER).month == 202503
 
@@ -258,9 +298,27 @@ def test_a_zip_that_is_not_a_workbook_is_rejected(run_import):
 
 def test_json_lines_accept_english_and_chinese_keys(run_import, upsert_path):
     lines = [
-        {"id_number": PERSON, "payer_uscc": EMPLOYER, "month": "202501", "amount": 2500, "region_code": "150102"},
-        {"身份证号": OTHER, "发放单位统一社会信用代码": EMPLOYER, "所属年月": 202502, "工资金额": "2600.5", "发放地行政区划代码": "150102"},
-        {"id_number": 150102198005010110, "payer_uscc": EMPLOYER, "month": "202501", "amount": 1, "region_code": "150102"},
+        {
+            "id_number": PERSON,
+            "payer_uscc": EMPLOYER,
+            "month": "202501",
+            "amount": 2500,
+            "region_code": "150102",
+        },
+        {
+            "身份证号": OTHER,
+            "发放单位统一社会信用代码": EMPLOYER,
+            "所属年月": 202502,
+            "工资金额": "2600.5",
+            "发放地行政区划代码": "150102",
+        },
+        {
+            "id_number": 150102198005010110,
+            "payer_uscc": EMPLOYER,
+            "month": "202501",
+            "amount": 1,
+            "region_code": "150102",
+        },
     ]
     data = ("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n{not json}\n").encode()
     batch = run_import("wage", data, name="rows.jsonl")
@@ -270,8 +328,12 @@ def test_json_lines_accept_english_and_chinese_keys(run_import, upsert_path):
     assert errors[4] == "本行不是有效的 JSON 对象"
 
 
-def test_a_crash_while_applying_leaves_nothing_written_and_the_batch_can_run_again(regions, upsert_path, monkeypatch):
-    data = csv_bytes(WAGE_HEADER, f"{PERSON},{EMPLOYER},202501,2500,150102", f"{PERSON},{EMPLOYER},202513,1,150102")
+def test_a_crash_while_applying_leaves_nothing_written_and_the_batch_can_run_again(
+    regions, upsert_path, monkeypatch
+):
+    data = csv_bytes(
+        WAGE_HEADER, f"{PERSON},{EMPLOYER},202501,2500,150102", f"{PERSON},{EMPLOYER},202513,1,150102"
+    )
     batch = services.import_batch_create(kind="wage", content=data, enqueue=False)
 
     def broken(*args, **kwargs):
@@ -300,7 +362,9 @@ def test_progress_is_reported_while_reading(run_import, monkeypatch):
     lines = [f"{PERSON},{EMPLOYER},2025{m:02d},2500,150102" for m in range(1, 13)]
     lines[6] = f"{PERSON},{EMPLOYER},2025-99,2500,150102"
     batch = services.import_batch_create(kind="wage", content=csv_bytes(WAGE_HEADER, *lines), enqueue=False)
-    services.import_batch_run(batch_id=batch.pk, on_progress=lambda b: seen.append((b.rows_done, b.rows_failed, b.status)))
+    services.import_batch_run(
+        batch_id=batch.pk, on_progress=lambda b: seen.append((b.rows_done, b.rows_failed, b.status))
+    )
     assert seen == [(5, 0, "running"), (10, 1, "running"), (12, 1, "done")]
 
 

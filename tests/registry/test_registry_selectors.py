@@ -56,7 +56,12 @@ def _year(year):
 
 def _fill(batch, id_number, *, extra_persons=0):
     RegistryPerson.objects.create(
-        id_number=id_number, name="王芳", sex="男", birth_date=date(1985, 7, 9), household_region="150102", **_stamp(batch)
+        id_number=id_number,
+        name="王芳",
+        sex="男",
+        birth_date=date(1985, 7, 9),
+        household_region="150102",
+        **_stamp(batch),
     )
     Certificate.objects.create(
         number=f"{id_number}42",
@@ -82,11 +87,21 @@ def _fill(batch, id_number, *, extra_persons=0):
 
 def test_facts_per_month_with_payer_roles_and_provenance(batch):
     _fill(batch, PERSON)
-    facts = person_year_facts(id_number=PERSON, employer_uscc=EMPLOYER, related_usccs=[RELATED], business_year=2025)
-    assert (facts.name, facts.sex, facts.birth_date, facts.in_registry) == ("王芳", "男", date(1985, 7, 9), True)
+    facts = person_year_facts(
+        id_number=PERSON, employer_uscc=EMPLOYER, related_usccs=[RELATED], business_year=2025
+    )
+    assert (facts.name, facts.sex, facts.birth_date, facts.in_registry) == (
+        "王芳",
+        "男",
+        date(1985, 7, 9),
+        True,
+    )
     january, june = facts.months[Month(2025, 1)], facts.months[Month(2025, 6)]
     assert january.pension_payers == {EMPLOYER, RELATED}
-    assert {p.payer_uscc: p.payer_role for p in january.pensions} == {EMPLOYER: "employer", RELATED: "related"}
+    assert {p.payer_uscc: p.payer_role for p in january.pensions} == {
+        EMPLOYER: "employer",
+        RELATED: "related",
+    }
     assert [(p.payer_uscc, p.payer_role, p.amount) for p in june.wages] == [
         (EMPLOYER, "employer", Decimal("3000.00")),
         (STRANGER, "other", Decimal("500.00")),

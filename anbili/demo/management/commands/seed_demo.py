@@ -1,15 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from anbili.demo.seed import DEMO_PASSWORD, demo_seed
+from anbili.demo.seed import DEMO_PASSWORD, demo_registry_seed, demo_seed
 from anbili.regions.services import regions_seed
 
 
 class Command(BaseCommand):
-    help = "Load the demo regions, policy tables, employers, accounts and staff (idempotent)."
+    help = "Load the demo regions, policy tables, employers, accounts, staff and registry data (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:
         regions_seed()
         logins = demo_seed()
+        for line in demo_registry_seed():
+            self.stdout.write(f"联网数据 {line}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.front_end:<6} {login.account:<20} {login.who}")

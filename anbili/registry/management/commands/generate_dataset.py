@@ -36,4 +36,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for name, count in result.rows.items():
             self.stdout.write(f"{name}: {count} 行")
-        self.stdout.write("情形：" + "，".join(f"{case} {count}" for case, count in sorted(result.cases.items())))
+        self.stdout.write(
+            "情形：" + "，".join(f"{case} {count}" for case, count in sorted(result.cases.items()))
+        )

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            issued = partner_token_issue(name=options["name"], kind=options["kind"], province_code=options["province"])
+            issued = partner_token_issue(
+                name=options["name"], kind=options["kind"], province_code=options["province"]
+            )
         except ApplicationError as error:
             raise CommandError(error.message) from error
         self.stdout.write(f"合作方：{issued.partner}（{issued.partner.province}）")
