@@ -5,271 +5,759 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0002_policy_tables'),
+        ("regions", "0002_policy_tables"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', '残疾人基础信息'), ('certificate', '残疾证'), ('pension', '职工养老保险缴费'), ('medical', '职工医保缴费'), ('wage', '工资发放'), ('dispatch_filing', '劳务派遣备案'), ('market_unit', '市场主体登记')], max_length=24, verbose_name='数据类型')),
-                ('channel', models.CharField(choices=[('api_rows', '接口推送（JSON）'), ('api_file', '接口上传文件'), ('command', '命令行导入')], max_length=16, verbose_name='接收方式')),
-                ('province_prefix', models.CharField(blank=True, max_length=2, verbose_name='限定省份代码')),
-                ('file_name', models.CharField(blank=True, help_text='仅供显示，不作为存储路径', max_length=255, verbose_name='文件名')),
-                ('payload', models.CharField(blank=True, max_length=255, verbose_name='存储位置')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='文件摘要（SHA-256）')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='文件大小（字节）')),
-                ('file_format', models.CharField(blank=True, max_length=8, verbose_name='文件格式')),
-                ('status', models.CharField(choices=[('received', '已接收'), ('running', '处理中'), ('done', '已完成'), ('rejected', '已拒绝'), ('failed', '处理失败')], default='received', max_length=16, verbose_name='状态')),
-                ('message', models.TextField(blank=True, help_text='整批拒绝或处理失败的原因', verbose_name='批次说明')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='总行数')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='已处理行数')),
-                ('rows_failed', models.PositiveIntegerField(default=0, verbose_name='失败行数')),
-                ('rows_created', models.PositiveIntegerField(default=0, verbose_name='新增行数')),
-                ('rows_updated', models.PositiveIntegerField(default=0, verbose_name='更新行数')),
-                ('rows_unchanged', models.PositiveIntegerField(default=0, verbose_name='未变化行数')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='接收时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始处理时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='处理完成时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "残疾人基础信息"),
+                            ("certificate", "残疾证"),
+                            ("pension", "职工养老保险缴费"),
+                            ("medical", "职工医保缴费"),
+                            ("wage", "工资发放"),
+                            ("dispatch_filing", "劳务派遣备案"),
+                            ("market_unit", "市场主体登记"),
+                        ],
+                        max_length=24,
+                        verbose_name="数据类型",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("api_rows", "接口推送（JSON）"),
+                            ("api_file", "接口上传文件"),
+                            ("command", "命令行导入"),
+                        ],
+                        max_length=16,
+                        verbose_name="接收方式",
+                    ),
+                ),
+                ("province_prefix", models.CharField(blank=True, max_length=2, verbose_name="限定省份代码")),
+                (
+                    "file_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="仅供显示，不作为存储路径",
+                        max_length=255,
+                        verbose_name="文件名",
+                    ),
+                ),
+                ("payload", models.CharField(blank=True, max_length=255, verbose_name="存储位置")),
+                (
+                    "sha256",
+                    models.CharField(db_index=True, max_length=64, verbose_name="文件摘要（SHA-256）"),
+                ),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="文件大小（字节）")),
+                ("file_format", models.CharField(blank=True, max_length=8, verbose_name="文件格式")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "已接收"),
+                            ("running", "处理中"),
+                            ("done", "已完成"),
+                            ("rejected", "已拒绝"),
+                            ("failed", "处理失败"),
+                        ],
+                        default="received",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "message",
+                    models.TextField(
+                        blank=True, help_text="整批拒绝或处理失败的原因", verbose_name="批次说明"
+                    ),
+                ),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="总行数")),
+                ("rows_done", models.PositiveIntegerField(default=0, verbose_name="已处理行数")),
+                ("rows_failed", models.PositiveIntegerField(default=0, verbose_name="失败行数")),
+                ("rows_created", models.PositiveIntegerField(default=0, verbose_name="新增行数")),
+                ("rows_updated", models.PositiveIntegerField(default=0, verbose_name="更新行数")),
+                ("rows_unchanged", models.PositiveIntegerField(default=0, verbose_name="未变化行数")),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="接收时间")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始处理时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="处理完成时间")),
             ],
             options={
-                'verbose_name': '导入批次',
-                'verbose_name_plural': '导入批次',
-                'ordering': ['-received_at', '-pk'],
+                "verbose_name": "导入批次",
+                "verbose_name_plural": "导入批次",
+                "ordering": ["-received_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatchEvent',
+            name="ImportBatchEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('received', '已接收'), ('running', '处理中'), ('done', '已完成'), ('rejected', '已拒绝'), ('failed', '处理失败')], max_length=16, verbose_name='原状态')),
-                ('to_status', models.CharField(choices=[('received', '已接收'), ('running', '处理中'), ('done', '已完成'), ('rejected', '已拒绝'), ('failed', '处理失败')], max_length=16, verbose_name='新状态')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='registry.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("received", "已接收"),
+                            ("running", "处理中"),
+                            ("done", "已完成"),
+                            ("rejected", "已拒绝"),
+                            ("failed", "处理失败"),
+                        ],
+                        max_length=16,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("received", "已接收"),
+                            ("running", "处理中"),
+                            ("done", "已完成"),
+                            ("rejected", "已拒绝"),
+                            ("failed", "处理失败"),
+                        ],
+                        max_length=16,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="registry.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入批次状态变更',
-                'verbose_name_plural': '导入批次状态变更',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "导入批次状态变更",
+                "verbose_name_plural": "导入批次状态变更",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRowError',
+            name="ImportRowError",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(verbose_name='行号')),
-                ('column', models.CharField(blank=True, max_length=50, verbose_name='列')),
-                ('message', models.TextField(verbose_name='原因')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='row_errors', to='registry.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField(verbose_name="行号")),
+                ("column", models.CharField(blank=True, max_length=50, verbose_name="列")),
+                ("message", models.TextField(verbose_name="原因")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="row_errors",
+                        to="registry.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入失败行',
-                'verbose_name_plural': '导入失败行',
-                'ordering': ['batch', 'row_number', 'pk'],
+                "verbose_name": "导入失败行",
+                "verbose_name_plural": "导入失败行",
+                "ordering": ["batch", "row_number", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MarketUnit',
+            name="MarketUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('disability_registry', '残疾人人口基础库'), ('social_insurance', '人社（职工养老保险）'), ('medical_insurance', '医保（职工医保）'), ('wage', '工资发放数据（个税扣缴或人社工资）'), ('dispatch_filing', '劳务派遣备案（人社）'), ('market_registry', '市场监管（市场主体登记）'), ('tax', '税务'), ('employer', '用人单位补充')], max_length=24, verbose_name='数据来源')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=200, verbose_name='单位名称')),
-                ('nature', models.CharField(choices=[('enterprise', '企业'), ('organ', '机关'), ('institution', '事业单位'), ('social_organisation', '社会团体'), ('private_non_enterprise', '民办非企业单位'), ('individual_business', '个体工商户'), ('other', '其他')], max_length=32, verbose_name='单位性质')),
-                ('region_code', models.CharField(max_length=6, verbose_name='登记地行政区划代码')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("disability_registry", "残疾人人口基础库"),
+                            ("social_insurance", "人社（职工养老保险）"),
+                            ("medical_insurance", "医保（职工医保）"),
+                            ("wage", "工资发放数据（个税扣缴或人社工资）"),
+                            ("dispatch_filing", "劳务派遣备案（人社）"),
+                            ("market_registry", "市场监管（市场主体登记）"),
+                            ("tax", "税务"),
+                            ("employer", "用人单位补充"),
+                        ],
+                        max_length=24,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("uscc", models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")),
+                ("name", models.CharField(max_length=200, verbose_name="单位名称")),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "企业"),
+                            ("organ", "机关"),
+                            ("institution", "事业单位"),
+                            ("social_organisation", "社会团体"),
+                            ("private_non_enterprise", "民办非企业单位"),
+                            ("individual_business", "个体工商户"),
+                            ("other", "其他"),
+                        ],
+                        max_length=32,
+                        verbose_name="单位性质",
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=6, verbose_name="登记地行政区划代码")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '市场主体登记',
-                'verbose_name_plural': '市场主体登记',
-                'ordering': ['uscc'],
+                "verbose_name": "市场主体登记",
+                "verbose_name_plural": "市场主体登记",
+                "ordering": ["uscc"],
             },
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='合作方名称')),
-                ('kind', models.CharField(choices=[('disability_registry', '残疾人人口基础库'), ('social_insurance', '人社（职工养老保险）'), ('medical_insurance', '医保（职工医保）'), ('wage', '工资发放数据（个税扣缴或人社工资）'), ('dispatch_filing', '劳务派遣备案（人社）'), ('market_registry', '市场监管（市场主体登记）'), ('tax', '税务')], max_length=32, verbose_name='合作方类型')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('province', models.ForeignKey(limit_choices_to={'level': 1}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='所属省份')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="合作方名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("disability_registry", "残疾人人口基础库"),
+                            ("social_insurance", "人社（职工养老保险）"),
+                            ("medical_insurance", "医保（职工医保）"),
+                            ("wage", "工资发放数据（个税扣缴或人社工资）"),
+                            ("dispatch_filing", "劳务派遣备案（人社）"),
+                            ("market_registry", "市场监管（市场主体登记）"),
+                            ("tax", "税务"),
+                        ],
+                        max_length=32,
+                        verbose_name="合作方类型",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "province",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 1},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="所属省份",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '数据交换合作方',
-                'verbose_name_plural': '数据交换合作方',
-                'ordering': ['province', 'kind', 'name'],
+                "verbose_name": "数据交换合作方",
+                "verbose_name_plural": "数据交换合作方",
+                "ordering": ["province", "kind", "name"],
             },
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='partner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='registry.partner', verbose_name='合作方'),
+            model_name="importbatch",
+            name="partner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="batches",
+                to="registry.partner",
+                verbose_name="合作方",
+            ),
         ),
         migrations.CreateModel(
-            name='PartnerToken',
+            name="PartnerToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True, verbose_name='令牌摘要（SHA-256）')),
-                ('hint', models.CharField(help_text='令牌的前几位，便于核对，不足以使用令牌', max_length=8, verbose_name='令牌前缀')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='签发时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用时间')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='registry.partner', verbose_name='合作方')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token_hash",
+                    models.CharField(max_length=64, unique=True, verbose_name="令牌摘要（SHA-256）"),
+                ),
+                (
+                    "hint",
+                    models.CharField(
+                        help_text="令牌的前几位，便于核对，不足以使用令牌",
+                        max_length=8,
+                        verbose_name="令牌前缀",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="签发时间")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="最近使用时间")),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to="registry.partner",
+                        verbose_name="合作方",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '合作方访问令牌',
-                'verbose_name_plural': '合作方访问令牌',
-                'ordering': ['-created_at'],
+                "verbose_name": "合作方访问令牌",
+                "verbose_name_plural": "合作方访问令牌",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PensionMonth',
+            name="PensionMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('disability_registry', '残疾人人口基础库'), ('social_insurance', '人社（职工养老保险）'), ('medical_insurance', '医保（职工医保）'), ('wage', '工资发放数据（个税扣缴或人社工资）'), ('dispatch_filing', '劳务派遣备案（人社）'), ('market_registry', '市场监管（市场主体登记）'), ('tax', '税务'), ('employer', '用人单位补充')], max_length=24, verbose_name='数据来源')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('id_number', models.CharField(max_length=18, verbose_name='身份证号')),
-                ('payer_uscc', models.CharField(max_length=18, verbose_name='缴费（发放）单位统一社会信用代码')),
-                ('month', models.PositiveIntegerField(help_text='YYYYMM，例如 202501', verbose_name='所属年月')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额（元）')),
-                ('region_code', models.CharField(max_length=6, verbose_name='参保（发放）地行政区划代码')),
-                ('batch', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("disability_registry", "残疾人人口基础库"),
+                            ("social_insurance", "人社（职工养老保险）"),
+                            ("medical_insurance", "医保（职工医保）"),
+                            ("wage", "工资发放数据（个税扣缴或人社工资）"),
+                            ("dispatch_filing", "劳务派遣备案（人社）"),
+                            ("market_registry", "市场监管（市场主体登记）"),
+                            ("tax", "税务"),
+                            ("employer", "用人单位补充"),
+                        ],
+                        max_length=24,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("id_number", models.CharField(max_length=18, verbose_name="身份证号")),
+                (
+                    "payer_uscc",
+                    models.CharField(max_length=18, verbose_name="缴费（发放）单位统一社会信用代码"),
+                ),
+                (
+                    "month",
+                    models.PositiveIntegerField(help_text="YYYYMM，例如 202501", verbose_name="所属年月"),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额（元）")),
+                ("region_code", models.CharField(max_length=6, verbose_name="参保（发放）地行政区划代码")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职工养老保险缴费',
-                'verbose_name_plural': '职工养老保险缴费',
-                'ordering': ['id_number', 'month'],
-                'abstract': False,
+                "verbose_name": "职工养老保险缴费",
+                "verbose_name_plural": "职工养老保险缴费",
+                "ordering": ["id_number", "month"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RegistryPerson',
+            name="RegistryPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('disability_registry', '残疾人人口基础库'), ('social_insurance', '人社（职工养老保险）'), ('medical_insurance', '医保（职工医保）'), ('wage', '工资发放数据（个税扣缴或人社工资）'), ('dispatch_filing', '劳务派遣备案（人社）'), ('market_registry', '市场监管（市场主体登记）'), ('tax', '税务'), ('employer', '用人单位补充')], max_length=24, verbose_name='数据来源')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('id_number', models.CharField(max_length=18, unique=True, verbose_name='身份证号')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('sex', models.CharField(choices=[('男', '男'), ('女', '女')], max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('household_region', models.CharField(max_length=6, verbose_name='户籍地行政区划代码')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("disability_registry", "残疾人人口基础库"),
+                            ("social_insurance", "人社（职工养老保险）"),
+                            ("medical_insurance", "医保（职工医保）"),
+                            ("wage", "工资发放数据（个税扣缴或人社工资）"),
+                            ("dispatch_filing", "劳务派遣备案（人社）"),
+                            ("market_registry", "市场监管（市场主体登记）"),
+                            ("tax", "税务"),
+                            ("employer", "用人单位补充"),
+                        ],
+                        max_length=24,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("id_number", models.CharField(max_length=18, unique=True, verbose_name="身份证号")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "sex",
+                    models.CharField(choices=[("男", "男"), ("女", "女")], max_length=1, verbose_name="性别"),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                ("household_region", models.CharField(max_length=6, verbose_name="户籍地行政区划代码")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '残疾人基础信息',
-                'verbose_name_plural': '残疾人基础信息',
-                'ordering': ['id_number'],
+                "verbose_name": "残疾人基础信息",
+                "verbose_name_plural": "残疾人基础信息",
+                "ordering": ["id_number"],
             },
         ),
         migrations.CreateModel(
-            name='WageMonth',
+            name="WageMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('disability_registry', '残疾人人口基础库'), ('social_insurance', '人社（职工养老保险）'), ('medical_insurance', '医保（职工医保）'), ('wage', '工资发放数据（个税扣缴或人社工资）'), ('dispatch_filing', '劳务派遣备案（人社）'), ('market_registry', '市场监管（市场主体登记）'), ('tax', '税务'), ('employer', '用人单位补充')], max_length=24, verbose_name='数据来源')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('id_number', models.CharField(max_length=18, verbose_name='身份证号')),
-                ('payer_uscc', models.CharField(max_length=18, verbose_name='缴费（发放）单位统一社会信用代码')),
-                ('month', models.PositiveIntegerField(help_text='YYYYMM，例如 202501', verbose_name='所属年月')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额（元）')),
-                ('region_code', models.CharField(max_length=6, verbose_name='参保（发放）地行政区划代码')),
-                ('batch', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("disability_registry", "残疾人人口基础库"),
+                            ("social_insurance", "人社（职工养老保险）"),
+                            ("medical_insurance", "医保（职工医保）"),
+                            ("wage", "工资发放数据（个税扣缴或人社工资）"),
+                            ("dispatch_filing", "劳务派遣备案（人社）"),
+                            ("market_registry", "市场监管（市场主体登记）"),
+                            ("tax", "税务"),
+                            ("employer", "用人单位补充"),
+                        ],
+                        max_length=24,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("id_number", models.CharField(max_length=18, verbose_name="身份证号")),
+                (
+                    "payer_uscc",
+                    models.CharField(max_length=18, verbose_name="缴费（发放）单位统一社会信用代码"),
+                ),
+                (
+                    "month",
+                    models.PositiveIntegerField(help_text="YYYYMM，例如 202501", verbose_name="所属年月"),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额（元）")),
+                ("region_code", models.CharField(max_length=6, verbose_name="参保（发放）地行政区划代码")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工资发放',
-                'verbose_name_plural': '工资发放',
-                'ordering': ['id_number', 'month'],
-                'abstract': False,
+                "verbose_name": "工资发放",
+                "verbose_name_plural": "工资发放",
+                "ordering": ["id_number", "month"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DispatchFiling',
+            name="DispatchFiling",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('disability_registry', '残疾人人口基础库'), ('social_insurance', '人社（职工养老保险）'), ('medical_insurance', '医保（职工医保）'), ('wage', '工资发放数据（个税扣缴或人社工资）'), ('dispatch_filing', '劳务派遣备案（人社）'), ('market_registry', '市场监管（市场主体登记）'), ('tax', '税务'), ('employer', '用人单位补充')], max_length=24, verbose_name='数据来源')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('company_uscc', models.CharField(max_length=18, verbose_name='劳务派遣单位统一社会信用代码')),
-                ('company_name', models.CharField(max_length=200, verbose_name='劳务派遣单位名称')),
-                ('region_code', models.CharField(max_length=6, verbose_name='备案机关行政区划代码')),
-                ('filing_number', models.CharField(blank=True, max_length=64, verbose_name='备案编号')),
-                ('valid_from', models.DateField(verbose_name='有效期起')),
-                ('valid_until', models.DateField(blank=True, help_text='空表示长期有效', null=True, verbose_name='有效期止')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("disability_registry", "残疾人人口基础库"),
+                            ("social_insurance", "人社（职工养老保险）"),
+                            ("medical_insurance", "医保（职工医保）"),
+                            ("wage", "工资发放数据（个税扣缴或人社工资）"),
+                            ("dispatch_filing", "劳务派遣备案（人社）"),
+                            ("market_registry", "市场监管（市场主体登记）"),
+                            ("tax", "税务"),
+                            ("employer", "用人单位补充"),
+                        ],
+                        max_length=24,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                (
+                    "company_uscc",
+                    models.CharField(max_length=18, verbose_name="劳务派遣单位统一社会信用代码"),
+                ),
+                ("company_name", models.CharField(max_length=200, verbose_name="劳务派遣单位名称")),
+                ("region_code", models.CharField(max_length=6, verbose_name="备案机关行政区划代码")),
+                ("filing_number", models.CharField(blank=True, max_length=64, verbose_name="备案编号")),
+                ("valid_from", models.DateField(verbose_name="有效期起")),
+                (
+                    "valid_until",
+                    models.DateField(
+                        blank=True, help_text="空表示长期有效", null=True, verbose_name="有效期止"
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '劳务派遣备案',
-                'verbose_name_plural': '劳务派遣备案',
-                'ordering': ['company_uscc', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('company_uscc', 'region_code', 'valid_from'), name='dispatch_filing_company_region_from')],
+                "verbose_name": "劳务派遣备案",
+                "verbose_name_plural": "劳务派遣备案",
+                "ordering": ["company_uscc", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("company_uscc", "region_code", "valid_from"),
+                        name="dispatch_filing_company_region_from",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('disability_registry', '残疾人人口基础库'), ('social_insurance', '人社（职工养老保险）'), ('medical_insurance', '医保（职工医保）'), ('wage', '工资发放数据（个税扣缴或人社工资）'), ('dispatch_filing', '劳务派遣备案（人社）'), ('market_registry', '市场监管（市场主体登记）'), ('tax', '税务'), ('employer', '用人单位补充')], max_length=24, verbose_name='数据来源')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('number', models.CharField(max_length=32, verbose_name='残疾证号')),
-                ('id_number', models.CharField(db_index=True, max_length=18, verbose_name='身份证号')),
-                ('kind', models.CharField(choices=[('残疾人证', '残疾人证'), ('残疾军人证', '残疾军人证')], max_length=8, verbose_name='证件类型')),
-                ('category', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='残疾类别')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='残疾等级')),
-                ('valid_from', models.DateField(verbose_name='有效期起')),
-                ('valid_until', models.DateField(blank=True, help_text='空表示长期有效', null=True, verbose_name='有效期止')),
-                ('status', models.CharField(choices=[('valid', '正常'), ('replaced', '已换领'), ('revoked', '已注销')], max_length=16, verbose_name='证件状态')),
-                ('region_code', models.CharField(max_length=6, verbose_name='发证地行政区划代码')),
-                ('origin', models.CharField(choices=[('registry', '残疾人人口基础库'), ('manual_pending', '单位补充（待审核）'), ('manual_approved', '单位补充（审核通过）'), ('manual_rejected', '单位补充（审核不通过）')], default='registry', max_length=24, verbose_name='证件来源')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("disability_registry", "残疾人人口基础库"),
+                            ("social_insurance", "人社（职工养老保险）"),
+                            ("medical_insurance", "医保（职工医保）"),
+                            ("wage", "工资发放数据（个税扣缴或人社工资）"),
+                            ("dispatch_filing", "劳务派遣备案（人社）"),
+                            ("market_registry", "市场监管（市场主体登记）"),
+                            ("tax", "税务"),
+                            ("employer", "用人单位补充"),
+                        ],
+                        max_length=24,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("number", models.CharField(max_length=32, verbose_name="残疾证号")),
+                ("id_number", models.CharField(db_index=True, max_length=18, verbose_name="身份证号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("残疾人证", "残疾人证"), ("残疾军人证", "残疾军人证")],
+                        max_length=8,
+                        verbose_name="证件类型",
+                    ),
+                ),
+                (
+                    "category",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="残疾类别"),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="残疾等级")),
+                ("valid_from", models.DateField(verbose_name="有效期起")),
+                (
+                    "valid_until",
+                    models.DateField(
+                        blank=True, help_text="空表示长期有效", null=True, verbose_name="有效期止"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("valid", "正常"), ("replaced", "已换领"), ("revoked", "已注销")],
+                        max_length=16,
+                        verbose_name="证件状态",
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=6, verbose_name="发证地行政区划代码")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("registry", "残疾人人口基础库"),
+                            ("manual_pending", "单位补充（待审核）"),
+                            ("manual_approved", "单位补充（审核通过）"),
+                            ("manual_rejected", "单位补充（审核不通过）"),
+                        ],
+                        default="registry",
+                        max_length=24,
+                        verbose_name="证件来源",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '残疾证',
-                'verbose_name_plural': '残疾证',
-                'ordering': ['id_number', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('number', 'valid_from'), name='certificate_number_valid_from')],
+                "verbose_name": "残疾证",
+                "verbose_name_plural": "残疾证",
+                "ordering": ["id_number", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("number", "valid_from"), name="certificate_number_valid_from"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MedicalMonth',
+            name="MedicalMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('disability_registry', '残疾人人口基础库'), ('social_insurance', '人社（职工养老保险）'), ('medical_insurance', '医保（职工医保）'), ('wage', '工资发放数据（个税扣缴或人社工资）'), ('dispatch_filing', '劳务派遣备案（人社）'), ('market_registry', '市场监管（市场主体登记）'), ('tax', '税务'), ('employer', '用人单位补充')], max_length=24, verbose_name='数据来源')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('id_number', models.CharField(max_length=18, verbose_name='身份证号')),
-                ('payer_uscc', models.CharField(max_length=18, verbose_name='缴费（发放）单位统一社会信用代码')),
-                ('month', models.PositiveIntegerField(help_text='YYYYMM，例如 202501', verbose_name='所属年月')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额（元）')),
-                ('region_code', models.CharField(max_length=6, verbose_name='参保（发放）地行政区划代码')),
-                ('batch', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("disability_registry", "残疾人人口基础库"),
+                            ("social_insurance", "人社（职工养老保险）"),
+                            ("medical_insurance", "医保（职工医保）"),
+                            ("wage", "工资发放数据（个税扣缴或人社工资）"),
+                            ("dispatch_filing", "劳务派遣备案（人社）"),
+                            ("market_registry", "市场监管（市场主体登记）"),
+                            ("tax", "税务"),
+                            ("employer", "用人单位补充"),
+                        ],
+                        max_length=24,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("id_number", models.CharField(max_length=18, verbose_name="身份证号")),
+                (
+                    "payer_uscc",
+                    models.CharField(max_length=18, verbose_name="缴费（发放）单位统一社会信用代码"),
+                ),
+                (
+                    "month",
+                    models.PositiveIntegerField(help_text="YYYYMM，例如 202501", verbose_name="所属年月"),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额（元）")),
+                ("region_code", models.CharField(max_length=6, verbose_name="参保（发放）地行政区划代码")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职工医保缴费',
-                'verbose_name_plural': '职工医保缴费',
-                'ordering': ['id_number', 'month'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('id_number', 'month', 'payer_uscc'), name='medical_person_month_payer')],
+                "verbose_name": "职工医保缴费",
+                "verbose_name_plural": "职工医保缴费",
+                "ordering": ["id_number", "month"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("id_number", "month", "payer_uscc"), name="medical_person_month_payer"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('name', 'kind', 'province'), name='partner_name_kind_province'),
+            model_name="partner",
+            constraint=models.UniqueConstraint(
+                fields=("name", "kind", "province"), name="partner_name_kind_province"
+            ),
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['partner', '-received_at'], name='registry_batch_partner'),
+            model_name="importbatch",
+            index=models.Index(fields=["partner", "-received_at"], name="registry_batch_partner"),
         ),
         migrations.AddConstraint(
-            model_name='pensionmonth',
-            constraint=models.UniqueConstraint(fields=('id_number', 'month', 'payer_uscc'), name='pension_person_month_payer'),
+            model_name="pensionmonth",
+            constraint=models.UniqueConstraint(
+                fields=("id_number", "month", "payer_uscc"), name="pension_person_month_payer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wagemonth',
-            constraint=models.UniqueConstraint(fields=('id_number', 'month', 'payer_uscc'), name='wage_person_month_payer'),
+            model_name="wagemonth",
+            constraint=models.UniqueConstraint(
+                fields=("id_number", "month", "payer_uscc"), name="wage_person_month_payer"
+            ),
         ),
     ]

@@ -5,25 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='medicalmonth',
-            name='batch',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次'),
+            model_name="medicalmonth",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registry.importbatch",
+                verbose_name="导入批次",
+            ),
         ),
         migrations.AlterField(
-            model_name='pensionmonth',
-            name='batch',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次'),
+            model_name="pensionmonth",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registry.importbatch",
+                verbose_name="导入批次",
+            ),
         ),
         migrations.AlterField(
-            model_name='wagemonth',
-            name='batch',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.importbatch', verbose_name='导入批次'),
+            model_name="wagemonth",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registry.importbatch",
+                verbose_name="导入批次",
+            ),
         ),
     ]

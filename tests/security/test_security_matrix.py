@@ -1,0 +1,190 @@
+"""Authorization matrix (quality.md): every page URL requested as every role and as another tenant.
+
+Every URL name the project routes (outside /admin/ and the partner API, which has its own token tests) must be
+classified here: a new page without an entry fails `test_every_url_is_in_the_matrix`.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from anbili.accounts.models import StaffRole
+from anbili.employers.models import RelatedUnit, RelationKind
+from anbili.evidence.models import EvidencePurpose
+from anbili.evidence.services import evidence_store
+from anbili.notices.services import notice_publish
+from anbili.web.decorators import NOTICE_SESSION_KEY
+from tests.evidence.evidence_files import pdf_bytes
+from tests.factories import AgentMembershipFactory, EmployerFactory, MembershipFactory, StaffFactory, region
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anon", "lp_a", "agent_a", "lp_b", "reviewer_a", "supervisor_a", "admin_prov", "reviewer_other"]
+EMPLOYER_ROLES = {"lp_a", "agent_a", "lp_b"}
+STAFF_ROLES = {"reviewer_a", "supervisor_a", "admin_prov", "reviewer_other"}
+
+
+def public() -> dict[str, int]:
+    return dict.fromkeys(ROLES, 200)
+
+
+def post_only() -> dict[str, int]:
+    return dict.fromkeys(ROLES, 405)
+
+
+def portal(**overrides: int) -> dict[str, int]:
+    """A portal page: employers see it, staff are sent to their own system, anonymous users to the login."""
+    cells = {role: 302 for role in ROLES}
+    cells.update(dict.fromkeys(EMPLOYER_ROLES, 200))
+    cells.update(overrides)
+    return cells
+
+
+def backoffice(**overrides: int) -> dict[str, int]:
+    """A staff page: employer users get 404 (they must not learn it exists), anonymous users the staff login."""
+    cells = {"anon": 302, **dict.fromkeys(EMPLOYER_ROLES, 404), **dict.fromkeys(STAFF_ROLES, 200)}
+    cells.update(overrides)
+    return cells
+
+
+# What each role gets on GET. Objects ("<pk>") belong to employer A (county 150102, Hohhot) and its region.
+EXPECTED: dict[str, dict[str, int]] = {
+    "entry": public(),
+    "calculator": public(),
+    "portal:login": public(),
+    "portal:register": public(),
+    "backoffice:login": public(),
+    "portal:logout": post_only(),
+    "portal:special_notice_confirm": post_only(),
+    "portal:unit_switch": post_only(),
+    "portal:unit_info_confirm": post_only(),
+    "backoffice:logout": post_only(),
+    "backoffice:notice_publish_toggle": post_only(),
+    "portal:home": portal(),
+    "portal:password": portal(),
+    "portal:unit_info": portal(),
+    "portal:calculator": portal(),
+    "portal:notices": portal(),
+    "portal:agents": portal(agent_a=404, lp_b=200),
+    "portal:agent_edit": portal(agent_a=404, lp_b=404),
+    "portal:related_unit_add": portal(),
+    "portal:related_unit_edit": portal(lp_b=404),
+    "portal:related_unit_delete": portal(lp_b=404),
+    "portal:notice_detail": portal(lp_b=404),
+    "portal:evidence_download": portal(lp_b=404),
+    "backoffice:home": backoffice(),
+    "backoffice:password": backoffice(),
+    "backoffice:system": backoffice(),
+    "backoffice:staff": backoffice(reviewer_a=404, supervisor_a=404, reviewer_other=404),
+    "backoffice:notices": backoffice(),
+    "backoffice:notice_detail": backoffice(reviewer_other=404),
+    "backoffice:evidence_download": backoffice(reviewer_other=404),
+}
+
+
+def _url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith(("admin/", "api/")):
+                    continue
+                walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(namespace + p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert _url_names() == set(EXPECTED), "classify new pages in EXPECTED (and remove vanished ones)"
+
+
+@pytest.fixture
+def world(regions):
+    """Two tenants, staff at three levels of A's region and one in another province, and A's objects."""
+    lp_a = MembershipFactory(employer=EmployerFactory(dpf_region=region("150102")))
+    agent_a = AgentMembershipFactory(employer=lp_a.employer)
+    lp_b = MembershipFactory(employer=EmployerFactory(dpf_region=region("150203")))
+    users: dict[str, object] = {
+        "lp_a": lp_a,
+        "agent_a": agent_a,
+        "lp_b": lp_b,
+        "reviewer_a": StaffFactory(staff_role=StaffRole.REVIEWER, region=region("150102")),
+        "supervisor_a": StaffFactory(staff_role=StaffRole.SUPERVISOR, region=region("150100")),
+        "admin_prov": StaffFactory(staff_role=StaffRole.ADMIN, region=region("150000")),
+        "reviewer_other": StaffFactory(staff_role=StaffRole.REVIEWER, region=region("360102")),
+    }
+    evidence = evidence_store(
+        employer=lp_a.employer,
+        uploaded_by=lp_a.user,
+        upload=SimpleUploadedFile("协议.pdf", pdf_bytes(), content_type="application/pdf"),
+        purpose=EvidencePurpose.RELATED_UNIT_AGREEMENT,
+    )
+    related = RelatedUnit.objects.create(
+        employer=lp_a.employer,
+        business_year=2025,
+        relation=RelationKind.PARENT_SUBSIDIARY,
+        uscc="91350100M000100Y43",
+        name="上级公司",
+        agreement=evidence,
+    )
+    notice = notice_publish(
+        staff=users["supervisor_a"], title="申报提醒", body="请按时申报", region_code="150102"
+    )
+    kwargs: dict[str, dict[str, int]] = {
+        "portal:agent_edit": {"pk": agent_a.pk},
+        "portal:related_unit_edit": {"pk": related.pk},
+        "portal:related_unit_delete": {"pk": related.pk},
+        "portal:notice_detail": {"pk": notice.pk},
+        "portal:evidence_download": {"pk": evidence.pk},
+        "backoffice:notice_detail": {"pk": notice.pk},
+        "backoffice:notice_publish_toggle": {"pk": notice.pk},
+        "backoffice:evidence_download": {"pk": evidence.pk},
+    }
+    return users, kwargs
+
+
+def _login(client, who) -> None:
+    membership = getattr(who, "employer", None) and who
+    user = who.user if membership else who
+    client.force_login(user, backend="anbili.accounts.backends.AccountBackend")
+    if membership:
+        session = client.session
+        session["current_employer_id"] = membership.employer_id
+        session[NOTICE_SESSION_KEY] = True
+        session.save()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(client, world, role):
+    users, kwargs = world
+    if role != "anon":
+        _login(client, users[role])
+    mismatches = []
+    for name, cells in sorted(EXPECTED.items()):
+        url = reverse(name, kwargs=kwargs.get(name))
+        status = client.get(url).status_code
+        if status != cells[role]:
+            mismatches.append(f"{name} {url}: expected {cells[role]}, got {status}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# Writes are refused for other tenants too, not just reads.
+WRITE_CHECKS: list[tuple[str, str, Callable[[dict], dict]]] = [
+    ("lp_b", "portal:related_unit_delete", lambda kw: {}),
+    ("lp_b", "portal:agent_edit", lambda kw: {"valid_from": "2026-01-01", "valid_until": "2026-01-02"}),
+    ("reviewer_other", "backoffice:notice_publish_toggle", lambda kw: {}),
+]
+
+
+@pytest.mark.parametrize(("role", "name", "data"), WRITE_CHECKS)
+def test_other_tenant_writes_are_404(client, world, role, name, data):
+    users, kwargs = world
+    _login(client, users[role])
+    response = client.post(reverse(name, kwargs=kwargs[name]), data(kwargs[name]))
+    assert response.status_code == 404
