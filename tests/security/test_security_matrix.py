@@ -43,7 +43,7 @@ def portal(**overrides: int) -> dict[str, int]:
 
 
 def backoffice(**overrides: int) -> dict[str, int]:
-    """A staff page: employer users get 404 (they must not learn it exists), anonymous users the staff login."""
+    """A staff page: employer users get 404 (not told it exists); anonymous users go to the staff login."""
     cells = {"anon": 302, **dict.fromkeys(EMPLOYER_ROLES, 404), **dict.fromkeys(STAFF_ROLES, 200)}
     cells.update(overrides)
     return cells
