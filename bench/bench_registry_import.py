@@ -30,7 +30,9 @@ BENCH_DB = "bench_registry"
 def _server_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres")
+        sys.exit(
+            "DATABASE_URL must name a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres"
+        )
     return url
 
 
@@ -85,10 +87,10 @@ def run(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from anbili.regions.services import regions_seed
     from anbili.registry.generator import generate_dataset, options_for_province
     from anbili.registry.models import ImportKind
     from anbili.registry.services import import_batch_create, import_batch_run
-    from anbili.regions.services import regions_seed
 
     call_command("migrate", verbosity=0)
     regions_seed()
@@ -126,7 +128,9 @@ def run(args: argparse.Namespace) -> None:
                 cursor.execute(f"TRUNCATE {table}, bench_copy")
                 cursor.execute("VACUUM ANALYZE")
             started = time.perf_counter()
-            batch = import_batch_create(kind=ImportKind.PENSION, content=data, file_name=path.name, enqueue=False)
+            batch = import_batch_create(
+                kind=ImportKind.PENSION, content=data, file_name=path.name, enqueue=False
+            )
             batch = import_batch_run(batch_id=batch.pk)
             importer = time.perf_counter() - started
             assert batch.status == "done" and batch.rows_created == rows, (batch.status, batch.message)
@@ -138,10 +142,10 @@ def run(args: argparse.Namespace) -> None:
                     "COPY bench_copy (id_number, payer_uscc, month, amount, region_code) "
                     "FROM STDIN WITH (FORMAT csv, HEADER true)"
                 ) as copy,
+                path.open("rb") as handle,
             ):
-                with path.open("rb") as handle:
-                    while chunk := handle.read(1 << 20):
-                        copy.write(chunk)
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
             copied = time.perf_counter() - started
             importer_rates.append(rows / importer)
             copy_rates.append(rows / copied)

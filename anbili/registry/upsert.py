@@ -129,7 +129,7 @@ class PostgresStager(Stager):
         fields = [quote(name) for name in self.spec.fields]
         values = [quote(name) for name in self.spec.value_fields]
         joined = " AND ".join(f"t.{quote(k)} = s.{quote(k)}" for k in self.spec.key_fields)
-        stamp = [provenance.source, provenance.batch_id, provenance.received_at]
+        stamp: list[Any] = [provenance.source, provenance.batch_id, provenance.received_at]
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {target} IN SHARE ROW EXCLUSIVE MODE")
             # Temporary tables are never auto-analysed; without statistics the planner guesses the joins.
