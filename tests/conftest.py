@@ -14,3 +14,17 @@ def regions(db):
     from anbili.regions.services import regions_seed
 
     regions_seed()
+
+
+@pytest.fixture
+def wsgi_keeps_db_connection():
+    """Raw WSGI calls (schemathesis) make Django close the database connection after each request, ending
+    the test's transaction on PostgreSQL; Django's own test client disconnects the same receivers."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

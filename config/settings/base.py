@@ -119,12 +119,10 @@ AXES_VERBOSE = False
 # (see above), and the captcha still slows any one client down.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Background work (imports, notifications, tax pushes): tasks are rows in the database, run by `manage.py db_worker`.
+# Background work (imports, notifications, tax pushes): tasks are database rows run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://anbili")
-}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://anbili")}
 
 # Uploaded evidence (附件 / 影像资料): a setting, not a constant (quality.md).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=100 * 1024 * 1024)

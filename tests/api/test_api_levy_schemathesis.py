@@ -1,10 +1,7 @@
 """Schemathesis over the levy estimate's OpenAPI description: no server error, responses as declared, and
 schema-invalid requests refused."""
 
-import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -15,20 +12,9 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 )
 
 
-@pytest.fixture
-def wsgi_keeps_the_test_connection():
-    """Called through WSGI, Django closes the database connection after each request, which would end the
-    test's transaction on PostgreSQL; Django's own test client disconnects the same two receivers."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
 @schema.parametrize()
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-def test_levy_estimate_conforms(case, regions, wsgi_keeps_the_test_connection):
+def test_levy_estimate_conforms(case, regions, wsgi_keeps_db_connection):
     # One database per test function (the seed runs once); hypothesis runs every example inside it.
     response = case.call()
     assert response.status_code < 500, response.text

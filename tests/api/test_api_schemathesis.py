@@ -6,9 +6,7 @@ Bounded (a few examples per operation, positive and negative generation) so it s
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
@@ -55,7 +53,9 @@ def _exercise(operation, mode, examples: int, headers: dict[str, str], failures:
 
 
 @pytest.mark.django_db
-def test_openapi_has_no_server_errors(tokens, free_rate, keep_connection, django_capture_on_commit_callbacks):
+def test_openapi_has_no_server_errors(
+    tokens, free_rate, wsgi_keeps_db_connection, django_capture_on_commit_callbacks
+):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     failures: list[str] = []
     operations = 0
@@ -71,17 +71,6 @@ def test_openapi_has_no_server_errors(tokens, free_rate, keep_connection, django
     # The pushed batches ran (after commit) and none of them crashed the importer.
     assert ImportBatch.objects.exists()
     assert not ImportBatch.objects.filter(status=BatchStatus.FAILED).exists()
-
-
-@pytest.fixture
-def keep_connection():
-    """Django's test client stops requests from closing the test's database connection; a raw WSGI call
-    does not, and on PostgreSQL that would end the test transaction mid-run."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
