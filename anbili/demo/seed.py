@@ -5,19 +5,25 @@ Idempotent: every row is found by its natural key first, so a second run changes
 """
 
 import hashlib
+import io
 import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
 from anbili.accounts.permissions import system_admin_group
 from anbili.core.identifiers import make_id_number, make_uscc
-from anbili.employers.models import Employer, RelatedUnit, RelationKind, UnitNature
-from anbili.regions.models import Region
+from anbili.employers.models import EconomicType, Employer, Industry, RelatedUnit, RelationKind, UnitNature
+from anbili.evidence.models import EvidencePurpose
+from anbili.evidence.services import evidence_store
+from anbili.notices.models import Notice
+from anbili.notices.services import notice_publish
+from anbili.regions.models import DeclarationWindow, Region
 from anbili.registry.generator import FILES, Unit, generate_dataset, options_for_province
 from anbili.registry.services import import_batch_applied_before, import_batch_create, import_batch_run
 
@@ -90,6 +96,11 @@ def _employer(spec: UnitSpec, legal_person_name: str) -> Employer:
             "tax_region": region,
             "admin_region": region,
             "legal_person_name": legal_person_name,
+            "economic_type": EconomicType.PRIVATE
+            if spec.nature == UnitNature.ENTERPRISE
+            else EconomicType.STATE_OWNED,
+            "industry": Industry.Q if spec.nature == UnitNature.INSTITUTION else Industry.C,
+            "phone": "0471-5100000" if spec.region.startswith("15") else "0791-86000000",
         },
     )
     return employer
@@ -152,12 +163,25 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
     )
 
     dispatch = _employer(DISPATCH_COMPANY, "黄志强")
-    RelatedUnit.objects.get_or_create(
-        employer=ganjiang,
-        business_year=today.year - 1,
-        uscc=dispatch.uscc,
-        defaults={"relation": RelationKind.DISPATCH, "name": dispatch.name},
-    )
+    if not RelatedUnit.objects.filter(
+        employer=ganjiang, business_year=today.year - 1, uscc=dispatch.uscc
+    ).exists():
+        agreement = evidence_store(
+            employer=ganjiang,
+            uploaded_by=None,
+            upload=SimpleUploadedFile(
+                "劳务派遣协议（演示）.pdf", _demo_pdf(), content_type="application/pdf"
+            ),
+            purpose=EvidencePurpose.RELATED_UNIT_AGREEMENT,
+        )
+        RelatedUnit.objects.create(
+            employer=ganjiang,
+            business_year=today.year - 1,
+            uscc=dispatch.uscc,
+            relation=RelationKind.DISPATCH,
+            name=dispatch.name,
+            agreement=agreement,
+        )
 
     for username, full_name, role, region_code in STAFF:
         staff = _user(
@@ -171,7 +195,64 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
         if role == StaffRole.ADMIN:
             staff.groups.add(system_admin_group())
         logins.append(DemoLogin("申办系统", username, f"{full_name} {role.label}（{staff.region}）"))
+    _demo_notices()
     return logins
+
+
+def _demo_pdf() -> bytes:
+    """A one-page PDF standing in for a scanned agreement."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+DEMO_NOTICES = [
+    (
+        "nmg_admin",
+        "150000",
+        "关于开展2025年度残疾人按比例就业情况联网认证工作的通知",
+        "各用人单位：请于申报期内登录网报系统，维护单位信息，逐人办理残疾人安置登记，"
+        "全部人员审核确认后点击“完成申报”。申报期外系统仅供查询。",
+    ),
+    (
+        "nanchang_supervisor",
+        "360100",
+        "南昌市残联关于劳务派遣人员安置登记的提示",
+        "劳务派遣人员须由劳务派遣单位在江西省完成劳务派遣备案，并上传明确计入用人单位的劳务派遣协议。",
+    ),
+]
+
+
+def _demo_notices() -> None:
+    for username, region_code, title, body in DEMO_NOTICES:
+        if not Notice.objects.filter(title=title, region_id=region_code).exists():
+            notice_publish(
+                staff=User.objects.get(username=username), title=title, body=body, region_code=region_code
+            )
+
+
+DEMO_WINDOW_SOURCE = "演示数据：为便于演示，本年度申报期延长至12月31日（非政策依据）"
+
+
+def demo_window_open(*, today: date | None = None) -> list[str]:
+    """Keep the demo provinces' declaration window open today, so that `make run` can be tried any day.
+
+    Only the demo database is touched; the row says it is demo data and stays unconfirmed.
+    """
+    today = today or timezone.localdate()
+    changed = []
+    for window in DeclarationWindow.objects.filter(province_id__in=["150000", "360000"], year=today.year):
+        if window.opens <= today <= window.closes:
+            continue
+        window.opens, window.closes = min(window.opens, today), max(window.closes, date(today.year, 12, 31))
+        window.source_document, window.confirmed = DEMO_WINDOW_SOURCE, False
+        window.save(update_fields=["opens", "closes", "source_document", "confirmed"])
+        changed.append(f"{window.province.name} {window.opens} 至 {window.closes}")
+    return changed
 
 
 @dataclass(frozen=True)

@@ -402,13 +402,13 @@ class DispatchFiling(Provenance):
         return f"{self.company_name}（{self.region_code}，{self.valid_from}起）"
 
 
-class UnitNature(models.TextChoices):
-    # The same codes as anbili.employers.UnitNature (a layer above, so not importable here) plus 个体工商户,
-    # which the market registry holds and employers never declare as.
+class MarketUnitNature(models.TextChoices):
+    # The codes of anbili.employers.UnitNature (a layer above, so not importable here; keep the two in step)
+    # plus 个体工商户, which the market registry holds and employers never declare as.
     ENTERPRISE = "enterprise", "企业"
-    ORGAN = "organ", "机关"
+    GOVERNMENT = "government", "机关"
     INSTITUTION = "institution", "事业单位"
-    SOCIAL_ORGANISATION = "social_organisation", "社会团体"
+    SOCIAL_ORGANIZATION = "social_organization", "社会团体"
     PRIVATE_NON_ENTERPRISE = "private_non_enterprise", "民办非企业单位"
     INDIVIDUAL_BUSINESS = "individual_business", "个体工商户"
     OTHER = "other", "其他"
@@ -419,7 +419,7 @@ class MarketUnit(Provenance):
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("单位名称", max_length=200)
-    nature = models.CharField("单位性质", max_length=32, choices=UnitNature.choices)
+    nature = models.CharField("单位性质", max_length=32, choices=MarketUnitNature.choices)
     region_code = models.CharField("登记地行政区划代码", max_length=6)
 
     class Meta:

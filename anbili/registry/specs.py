@@ -35,10 +35,10 @@ from anbili.registry.models import (
     DispatchFiling,
     ImportKind,
     MarketUnit,
+    MarketUnitNature,
     MedicalMonth,
     PensionMonth,
     RegistryPerson,
-    UnitNature,
     WageMonth,
 )
 
@@ -571,7 +571,7 @@ def _unit_parser(cells: CellReader, spec: KindSpec) -> RowParser:
         for convert in (
             lambda: cells.uscc(row[0], uscc_c),
             lambda: cells.text(row[1], name_c),
-            lambda: cells.choice(row[2], nature_c, UnitNature),
+            lambda: cells.choice(row[2], nature_c, MarketUnitNature),
             lambda: cells.region(row[3], region_c),
         ):
             try:

@@ -94,3 +94,12 @@ def test_admin_lists_the_mirrors_read_only_for_superusers(admin_client, db, tmp_
     assert admin_client.get("/admin/registry/wagemonth/add/").status_code == 403
     batch = ImportBatch.objects.get()
     assert admin_client.get(f"/admin/registry/importbatch/{batch.pk}/change/").status_code == 200
+
+
+def test_market_unit_natures_share_the_employer_codes():
+    """The registry sits below employers, so it keeps its own list: it must stay in step with UnitNature."""
+    from anbili.employers.models import UnitNature
+    from anbili.registry.models import MarketUnitNature
+
+    assert set(UnitNature.values) <= set(MarketUnitNature.values)
+    assert set(MarketUnitNature.values) - set(UnitNature.values) == {"individual_business"}
