@@ -85,7 +85,7 @@ STAFF = [
 ]
 
 
-def _employer(spec: UnitSpec, legal_person_name: str) -> Employer:
+def _employer(spec: UnitSpec, legal_person_name: str, legal_person_id_number: str = "") -> Employer:
     region = Region.objects.get(code=spec.region)
     employer, _ = Employer.objects.get_or_create(
         uscc=make_uscc(spec.prefix17),
@@ -96,6 +96,8 @@ def _employer(spec: UnitSpec, legal_person_name: str) -> Employer:
             "tax_region": region,
             "admin_region": region,
             "legal_person_name": legal_person_name,
+            "legal_person_id_number": legal_person_id_number,
+            "legal_person_phone": "13800000000" if legal_person_id_number else "",
             "economic_type": EconomicType.PRIVATE
             if spec.nature == UnitNature.ENTERPRISE
             else EconomicType.STATE_OWNED,
@@ -141,7 +143,7 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
             id_number, kind=AccountKind.LEGAL_PERSON, full_name=name, id_number=id_number, phone="13800000000"
         )
         for i, spec in enumerate(units):
-            employer = _employer(spec, name)
+            employer = _employer(spec, name, id_number)
             Membership.objects.get_or_create(
                 user=person,
                 employer=employer,
@@ -149,7 +151,7 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
             )
             note = "（法人，名下两家单位可切换）" if len(units) > 1 else "（法人）"
             logins.append(DemoLogin("网报系统", employer.uscc, f"{employer.name} {name}{note}"))
-        first_units.append(_employer(units[0], name))
+        first_units.append(_employer(units[0], name, id_number))
 
     qingcheng, ganjiang, _hospital = first_units
     legal_qc = User.objects.get(
