@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "anbili.registry",
     "anbili.evidence",
     "anbili.notices",
+    "anbili.placements",
     "anbili.portal",
     "anbili.backoffice",
     "anbili.web",
