@@ -357,7 +357,7 @@ class KindSpec:
 
 def _monthly_parser(cells: CellReader, spec: KindSpec) -> RowParser:
     id_column, payer_column, month_column, amount_column, region_column = spec.columns
-    converters = (
+    converters: tuple[tuple[Callable[[Cell, Column], object], Column], ...] = (
         (cells.id_number, id_column),
         (cells.uscc, payer_column),
         (cells.month, month_column),
