@@ -170,6 +170,7 @@ if OIDC_ENABLED:
     OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
     OIDC_CREATE_USER = False
     OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+    OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile")
     LOGIN_REDIRECT_URL = "/portal/"
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
     INSTALLED_APPS.append("mozilla_django_oidc")
