@@ -94,6 +94,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "portal:login"
+# Where provincial SSO (below) lands after its callback; it serves employers, whose home is the portal.
+LOGIN_REDIRECT_URL = "/portal/"
+LOGIN_REDIRECT_URL_FAILURE = "/portal/login/"
 
 # Sessions end after 30 minutes without activity (quality.md: session timeout).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
@@ -171,8 +174,6 @@ if OIDC_ENABLED:
     OIDC_CREATE_USER = False
     OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
     OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile")
-    LOGIN_REDIRECT_URL = "/portal/"
-    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("anbili.accounts.oidc.ProvincialOIDCBackend")
 

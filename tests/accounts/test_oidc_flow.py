@@ -82,7 +82,6 @@ def provider(settings):
     settings.OIDC_OP_USER_ENDPOINT = f"{fake.url}/userinfo"
     settings.OIDC_CREATE_USER = False
     settings.OIDC_USERNAME_CLAIM = "preferred_username"
-    settings.LOGIN_REDIRECT_URL, settings.LOGIN_REDIRECT_URL_FAILURE = "/portal/", "/portal/login/"
     settings.AUTHENTICATION_BACKENDS = [
         *settings.AUTHENTICATION_BACKENDS,
         "anbili.accounts.oidc.ProvincialOIDCBackend",
