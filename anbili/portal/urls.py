@@ -1,6 +1,13 @@
 from django.urls import path
 
-from anbili.portal import views, views_calculator, views_evidence, views_notices, views_unit
+from anbili.portal import (
+    views,
+    views_calculator,
+    views_evidence,
+    views_notices,
+    views_placements,
+    views_unit,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -24,4 +31,34 @@ urlpatterns = [
     path("notices/", views_notices.notice_list_view, name="notices"),
     path("notices/<int:pk>/", views_notices.notice_detail_view, name="notice_detail"),
     path("evidence/<int:pk>/download/", views_evidence.evidence_download_view, name="evidence_download"),
+    path("placements/", views_placements.placement_list_view, name="placements"),
+    path("placements/add/", views_placements.placement_add_view, name="placement_add"),
+    path(
+        "placements/import-last-year/",
+        views_placements.placements_import_last_year_view,
+        name="placements_import_last_year",
+    ),
+    path("placements/bulk/", views_placements.placements_bulk_view, name="placements_bulk"),
+    path("placements/<int:pk>/", views_placements.placement_view_view, name="placement_view"),
+    path("placements/<int:pk>/person/", views_placements.placement_person_view, name="placement_person"),
+    path(
+        "placements/<int:pk>/contracts/",
+        views_placements.placement_contracts_view,
+        name="placement_contracts",
+    ),
+    path(
+        "placements/<int:pk>/certificates/",
+        views_placements.placement_certificates_view,
+        name="placement_certificates",
+    ),
+    path("placements/<int:pk>/verify/", views_placements.placement_verify_view, name="placement_verify"),
+    path(
+        "placements/<int:pk>/reverify/", views_placements.placement_reverify_view, name="placement_reverify"
+    ),
+    path(
+        "placements/<int:pk>/reregister/",
+        views_placements.placement_reregister_view,
+        name="placement_reregister",
+    ),
+    path("placements/<int:pk>/delete/", views_placements.placement_delete_view, name="placement_delete"),
 ]

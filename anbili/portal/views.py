@@ -1,5 +1,7 @@
 """Employer portal (网报系统) pages: login, registration, home, unit switch, agents, password."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +23,7 @@ from anbili.accounts.services import (
 from anbili.core.errors import ApplicationError
 from anbili.employers.selectors import employer_home_summary
 from anbili.notices.selectors import notice_list_for_employer
+from anbili.placements.selectors import placement_home_figures
 from anbili.web.account_pages import password_page
 from anbili.web.decorators import NOTICE_SESSION_KEY, employer_required, notice_confirmed_required
 from anbili.web.forms import form_add_application_error
@@ -65,8 +68,13 @@ def home_view(request: HttpRequest) -> HttpResponse:
     employer = access_employer_for_employer_user(request)
     user = request.user
     assert isinstance(user, User)
+    summary = employer_home_summary(employer, today=timezone.localdate())
+    if summary.figures is None:
+        # employers sits below placements, so the real counters and chart data are filled in here.
+        figures = placement_home_figures(employer, summary.business_year)
+        summary = dataclasses.replace(summary, figures=figures)
     context = {
-        "summary": employer_home_summary(employer, today=timezone.localdate()),
+        "summary": summary,
         "notices": notice_list_for_employer(employer, user=user, limit=HOME_NOTICE_COUNT),
         "show_special_notice": not request.session.get(NOTICE_SESSION_KEY),
     }

@@ -202,7 +202,8 @@ def test_menus_list_only_pages_that_exist(client, regions):
     _portal_login(client, membership)
     body = client.get("/portal/").content.decode()
     assert 'aria-label="主菜单"' in body and ">首页</a>" in body
-    assert "残疾人安置管理" not in body  # no such page yet
+    assert ">残疾人安置管理</a>" in body  # the menu entry appears once its page exists
+    assert ">超比例奖励申请</a>" not in body  # no such page yet
     staff = StaffFactory()
     client.force_login(staff, backend="anbili.accounts.backends.AccountBackend")
     body = client.get("/backoffice/").content.decode()

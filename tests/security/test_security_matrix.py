@@ -5,16 +5,19 @@ classified here: a new page without an entry fails `test_every_url_is_in_the_mat
 """
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from anbili.accounts.models import StaffRole
+from anbili.core.identifiers import make_id_number
 from anbili.employers.models import RelatedUnit, RelationKind
 from anbili.evidence.models import EvidencePurpose
 from anbili.evidence.services import evidence_store
 from anbili.notices.services import notice_publish
+from anbili.placements.models import Placement
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.evidence.evidence_files import pdf_bytes
 from tests.factories import AgentMembershipFactory, EmployerFactory, MembershipFactory, StaffFactory, region
@@ -74,6 +77,18 @@ EXPECTED: dict[str, dict[str, int]] = {
     "portal:related_unit_delete": portal(lp_b=404),
     "portal:notice_detail": portal(lp_b=404),
     "portal:evidence_download": portal(lp_b=404),
+    "portal:placements": portal(),
+    "portal:placement_add": portal(),
+    "portal:placements_bulk": portal(),
+    "portal:placements_import_last_year": post_only(),
+    "portal:placement_view": portal(lp_b=404),
+    "portal:placement_person": portal(lp_b=404),
+    "portal:placement_contracts": portal(lp_b=404),
+    "portal:placement_certificates": portal(lp_b=404),
+    "portal:placement_verify": portal(lp_b=404),
+    "portal:placement_delete": portal(lp_b=404),
+    "portal:placement_reregister": post_only(),
+    "portal:placement_reverify": post_only(),
     "backoffice:home": backoffice(),
     "backoffice:password": backoffice(),
     "backoffice:system": backoffice(),
@@ -136,7 +151,26 @@ def world(regions):
     notice = notice_publish(
         staff=users["supervisor_a"], title="申报提醒", body="请按时申报", region_code="150102"
     )
+    placement = Placement.objects.create(
+        employer=lp_a.employer,
+        business_year=2025,
+        id_number=make_id_number("150102", date(1990, 3, 1), 11),
+        name="安置人",
+        sex="男",
+        birth_date=date(1990, 3, 1),
+    )
+    placement_pages = [
+        "portal:placement_view",
+        "portal:placement_person",
+        "portal:placement_contracts",
+        "portal:placement_certificates",
+        "portal:placement_verify",
+        "portal:placement_delete",
+        "portal:placement_reregister",
+        "portal:placement_reverify",
+    ]
     kwargs: dict[str, dict[str, int]] = {
+        **{name: {"pk": placement.pk} for name in placement_pages},
         "portal:agent_edit": {"pk": agent_a.pk},
         "portal:related_unit_edit": {"pk": related.pk},
         "portal:related_unit_delete": {"pk": related.pk},
@@ -179,6 +213,10 @@ WRITE_CHECKS: list[tuple[str, str, Callable[[dict], dict]]] = [
     ("lp_b", "portal:related_unit_delete", lambda kw: {}),
     ("lp_b", "portal:agent_edit", lambda kw: {"valid_from": "2026-01-01", "valid_until": "2026-01-02"}),
     ("reviewer_other", "backoffice:notice_publish_toggle", lambda kw: {}),
+    ("lp_b", "portal:placement_delete", lambda kw: {}),
+    ("lp_b", "portal:placement_reregister", lambda kw: {}),
+    ("lp_b", "portal:placement_reverify", lambda kw: {}),
+    ("lp_b", "portal:placement_verify", lambda kw: {"months": ["202501"]}),
 ]
 
 

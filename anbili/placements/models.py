@@ -1,0 +1,359 @@
+"""Placements (安置登记): one disabled person declared by one employer for one business year, its contracts,
+its twelve verified months, the evidence for failed checks, the exclusive person-month claims and the
+workflow events.
+
+The workflow lives in services (one transition table, one transition service); the models hold state only.
+See docs/placements.md.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class PlacementStatus(models.TextChoices):
+    """审核状态 of a placement (domain.md "Placement status")."""
+
+    DRAFT = "draft", "资料待完善"
+    PENDING = "pending", "待审核"
+    CONFIRMED = "confirmed", "已审核确认"
+    PARTLY_REJECTED = "partly_rejected", "部分审核不通过"
+    REJECTED = "rejected", "审核不通过"
+
+
+class ConfirmedBy(models.TextChoices):
+    """Who confirmed a placement: the system (every selected month auto-passed) or a DPF reviewer."""
+
+    SYSTEM = "system", "审核通过(系统)"
+    REVIEWER = "reviewer", "审核通过(人工)"
+
+
+class PlacementStep(models.TextChoices):
+    """The wizard step a draft has reached, so it resumes where it stopped (资料待完善)."""
+
+    PERSON = "person", "基本信息"
+    CONTRACTS = "contracts", "合同管理"
+    CERTIFICATES = "certificates", "残疾证管理"
+    VERIFY = "verify", "人员信息校验"
+    SELECT = "select", "勾选安置月份"
+    DONE = "done", "已提交"
+
+
+class HouseholdType(models.TextChoices):
+    """户籍地类型 (seed 004)."""
+
+    URBAN = "urban", "城镇"
+    RURAL = "rural", "农村"
+
+
+class Education(models.TextChoices):
+    """文化程度."""
+
+    POSTGRADUATE = "postgraduate", "研究生"
+    BACHELOR = "bachelor", "大学本科"
+    COLLEGE = "college", "大学专科"
+    SECONDARY_VOCATIONAL = "secondary_vocational", "中专"
+    HIGH_SCHOOL = "high_school", "高中"
+    JUNIOR_HIGH = "junior_high", "初中"
+    PRIMARY = "primary", "小学"
+    NONE = "none", "文盲或半文盲"
+
+
+class Degree(models.TextChoices):
+    """学历 of a college graduate (学历信息管理)."""
+
+    DOCTOR = "doctor", "博士研究生"
+    MASTER = "master", "硕士研究生"
+    BACHELOR = "bachelor", "大学本科"
+    COLLEGE = "college", "大学专科"
+
+
+class Placement(models.Model):
+    """One disabled person declared by one employer for one business year (安置登记)."""
+
+    employer = models.ForeignKey(
+        "employers.Employer", verbose_name="用人单位", on_delete=models.PROTECT, related_name="placements"
+    )
+    business_year = models.PositiveSmallIntegerField("业务年度")
+    id_number = models.CharField("身份证号", max_length=18)
+    name = models.CharField("姓名", max_length=50, blank=True)
+    # Derived from the ID number, never typed (rules.md §5).
+    sex = models.CharField("性别", max_length=1)
+    birth_date = models.DateField("出生日期")
+    household_type = models.CharField("户籍地类型", max_length=16, choices=HouseholdType.choices, blank=True)
+    household_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="户籍地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household_address = models.CharField("户籍地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    education = models.CharField("文化程度", max_length=32, choices=Education.choices, blank=True)
+    guardian_name = models.CharField("监护人姓名", max_length=50, blank=True)
+    guardian_phone = models.CharField("监护人电话", max_length=30, blank=True)
+    is_graduate = models.BooleanField("是否高校毕业生", null=True, blank=True)
+    school = models.CharField("毕业院校", max_length=100, blank=True)
+    degree = models.CharField("学历", max_length=16, choices=Degree.choices, blank=True)
+    graduation_date = models.DateField("毕业时间", null=True, blank=True)
+    diploma = models.ForeignKey(
+        "evidence.EvidenceFile",
+        verbose_name="学历学位证明",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    in_registry = models.BooleanField("残疾人人口基础库有记录", default=False)
+    # None: the province's default female base retirement age (rules.md §1).
+    female_base_age = models.PositiveSmallIntegerField("女性退休基准年龄", null=True, blank=True)
+    step = models.CharField(
+        "填报进度", max_length=16, choices=PlacementStep.choices, default=PlacementStep.PERSON
+    )
+    status = models.CharField(
+        "审核状态", max_length=16, choices=PlacementStatus.choices, default=PlacementStatus.DRAFT
+    )
+    confirmed_by = models.CharField("审核确认方式", max_length=16, choices=ConfirmedBy.choices, blank=True)
+    registered_at = models.DateTimeField("单位申报时间", null=True, blank=True)
+    confirmed_at = models.DateTimeField("审核确认时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # The last verification: 重新核验 refreshes it.
+    verified_at = models.DateTimeField("最近核验时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "安置登记"
+        verbose_name_plural = "安置登记"
+        ordering = ["employer", "-business_year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "business_year", "id_number"], name="placement_once_per_person_year"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["employer", "business_year", "status"], name="placement_employer_year"),
+            models.Index(fields=["id_number", "business_year"], name="placement_person_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.id_number}（{self.business_year}年）"
+
+
+class ContractRelation(models.TextChoices):
+    """关联单位关系 (seed 003): all payers are the employer, or some are related units."""
+
+    OWN = "own", "本单位"
+    RELATED = "related", "其他关联关系"
+
+
+class ContractType(models.TextChoices):
+    """合同类型: a labour contract of ≥ 1 year, open-ended, a dispatch labour contract, or 编制 proof."""
+
+    LABOUR = "labour", "劳动合同"
+    OPEN_ENDED = "open_ended", "无固定期限劳动合同"
+    DISPATCH = "dispatch", "劳务派遣劳动合同"
+    STAFFING = "staffing", "编制（在编证明）"
+
+
+class PlacementContract(models.Model):
+    """A contract (合同管理) of a placement: its term and the units paying wage, pension and medical."""
+
+    placement = models.ForeignKey(
+        Placement, verbose_name="安置登记", on_delete=models.CASCADE, related_name="contracts"
+    )
+    is_dispatch = models.BooleanField("是否为劳务派遣", default=False)
+    relation = models.CharField(
+        "关联单位关系", max_length=16, choices=ContractRelation.choices, default=ContractRelation.OWN
+    )
+    contract_type = models.CharField("合同类型", max_length=16, choices=ContractType.choices)
+    start = models.DateField("合同开始日期")
+    end = models.DateField("合同结束日期", null=True, blank=True, help_text="无固定期限或编制为空")
+    post = models.CharField("岗位工种", max_length=100)
+    monthly_wage = models.DecimalField("合同月薪", max_digits=12, decimal_places=2)
+    dispatch_company_uscc = models.CharField("劳务派遣单位", max_length=18, blank=True)
+    wage_payer_uscc = models.CharField("工资发放单位", max_length=18)
+    pension_payer_uscc = models.CharField("社保参保单位", max_length=18)
+    medical_payer_uscc = models.CharField("医保参保单位", max_length=18)
+    # Required on every interactive path; empty only for contracts registered from the Excel bulk template,
+    # which carries no files (docs/placements.md "Bulk"); the list then says 合同附件待上传.
+    contract_file = models.ForeignKey(
+        "evidence.EvidenceFile",
+        verbose_name="合同附件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dispatch_agreement_file = models.ForeignKey(
+        "evidence.EvidenceFile",
+        verbose_name="劳务派遣协议",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "安置合同"
+        verbose_name_plural = "安置合同"
+        ordering = ["placement", "start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_contract_type_display()} {self.start}～{self.end or '长期'}"
+
+
+class MonthOutcomeChoice(models.TextChoices):
+    """Where one month of a placement stands."""
+
+    NOT_SELECTED = "not_selected", "未勾选"
+    AUTO_CONFIRMED = "auto_confirmed", "系统核验通过"
+    PENDING_REVIEW = "pending_review", "待审核"
+    CONFIRMED = "confirmed", "审核通过"
+    REJECTED = "rejected", "审核不通过"
+
+
+class PlacementMonth(models.Model):
+    """One month of the business year of a placement: the seven checks' verdicts and its selection."""
+
+    placement = models.ForeignKey(
+        Placement, verbose_name="安置登记", on_delete=models.CASCADE, related_name="months"
+    )
+    month = models.PositiveIntegerField("年月", help_text="YYYYMM")
+    selected = models.BooleanField("已勾选", default=False)
+    auto_passed = models.BooleanField("系统核验通过", default=False)
+    # {check code: {"passed", "reason_code", "message", "sources": [{"source", "label", "batch_id",
+    # "received_at", "payer_uscc"}]}}
+    checks = models.JSONField("核验结果", default=dict)
+    weight = models.PositiveSmallIntegerField("核定系数", default=1)
+    certificate_type = models.CharField("残疾证类型", max_length=8, blank=True)
+    certificate_level = models.PositiveSmallIntegerField("残疾证等级", null=True, blank=True)
+    outcome = models.CharField(
+        "月份结果", max_length=16, choices=MonthOutcomeChoice.choices, default=MonthOutcomeChoice.NOT_SELECTED
+    )
+    verified_at = models.DateTimeField("核验时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "安置月份"
+        verbose_name_plural = "安置月份"
+        ordering = ["placement", "month"]
+        constraints = [models.UniqueConstraint(fields=["placement", "month"], name="placement_month_once")]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.month}"
+
+    @property
+    def failed_checks(self) -> list[str]:
+        """The codes of the failed checks, in column order."""
+        return [code for code, verdict in self.checks.items() if not verdict.get("passed")]
+
+
+class PersonMonthClaim(models.Model):
+    """The database guard for exclusive months: one row per person-month auto-confirmed, pending review or
+    confirmed for a placement; the unique (id_number, month) refuses a second employer (rules.md §1)."""
+
+    id_number = models.CharField("身份证号", max_length=18)
+    month = models.PositiveIntegerField("年月", help_text="YYYYMM")
+    placement = models.ForeignKey(
+        Placement, verbose_name="安置登记", on_delete=models.CASCADE, related_name="claims"
+    )
+    claimed_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "安置月份占用"
+        verbose_name_plural = "安置月份占用"
+        ordering = ["id_number", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number", "month"], name="person_month_claimed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id_number} {self.month}"
+
+
+class MonthEvidence(models.Model):
+    """An evidence file uploaded for one failed check of one selected month."""
+
+    placement_month = models.ForeignKey(
+        PlacementMonth, verbose_name="安置月份", on_delete=models.CASCADE, related_name="evidence"
+    )
+    check_code = models.CharField("核验项", max_length=16)
+    evidence = models.ForeignKey(
+        "evidence.EvidenceFile", verbose_name="附件", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "月份证明材料"
+        verbose_name_plural = "月份证明材料"
+        ordering = ["placement_month", "check_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement_month", "check_code"], name="month_evidence_once_per_check"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_month} {self.check_code}"
+
+
+class PlacementCertificate(models.Model):
+    """A historical certificate the employer added to a placement (links the registry row to its image)."""
+
+    placement = models.ForeignKey(
+        Placement, verbose_name="安置登记", on_delete=models.CASCADE, related_name="added_certificates"
+    )
+    certificate = models.ForeignKey(
+        "registry.Certificate", verbose_name="残疾证", on_delete=models.CASCADE, related_name="+"
+    )
+    image = models.ForeignKey(
+        "evidence.EvidenceFile", verbose_name="残疾证影像", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "补充残疾证"
+        verbose_name_plural = "补充残疾证"
+        ordering = ["placement", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.certificate_id}"
+
+
+class PlacementEvent(models.Model):
+    """One status change of a placement: who, when, from, to and why."""
+
+    placement = models.ForeignKey(
+        Placement, verbose_name="安置登记", on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    from_status = models.CharField("原状态", max_length=16, choices=PlacementStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=16, choices=PlacementStatus.choices)
+    reason = models.TextField("原因", blank=True)
+
+    class Meta:
+        verbose_name = "安置登记状态变更"
+        verbose_name_plural = "安置登记状态变更"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.placement_id} {self.from_status or '—'} → {self.to_status}"

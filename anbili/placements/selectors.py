@@ -1,0 +1,296 @@
+"""Reads about placements: the list with its per-row month counts, the counters, the detail page and the
+verification table rows."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from anbili.core.errors import ApplicationError
+from anbili.core.identifiers import validate_id_number
+from anbili.core.month import Month
+from anbili.employers.models import Employer
+from anbili.employers.selectors import PlacementFigures
+from anbili.placements.models import (
+    ConfirmedBy,
+    MonthEvidence,
+    MonthOutcomeChoice,
+    Placement,
+    PlacementCertificate,
+    PlacementContract,
+    PlacementMonth,
+    PlacementStatus,
+)
+from anbili.registry.models import Certificate, CertificateStatus
+from anbili.rules.checks import EVIDENCE_LABELS, CheckCode
+
+CONFIRMED_OUTCOMES = (MonthOutcomeChoice.AUTO_CONFIRMED, MonthOutcomeChoice.CONFIRMED)
+LEVEL_WORDS = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级", 6: "六级", 7: "七级", 8: "八级"}
+LEVEL_WORDS |= {9: "九级", 10: "十级"}
+
+
+def placement_list(employer: Employer, business_year: int, *, query: str = "") -> QuerySet[Placement]:
+    """The list (安置人员列表) with 安置登记/确认/核定/不通过 (月) and the certificate number annotated, in
+    one query whatever the number of rows; `query` matches the ID number or the name."""
+    selected = Q(months__selected=True)
+    confirmed = selected & Q(months__outcome__in=CONFIRMED_OUTCOMES)
+    certificate = (
+        Certificate.objects.filter(id_number=OuterRef("id_number"))
+        .exclude(status=CertificateStatus.REVOKED)
+        .order_by("-valid_from", "-pk")
+        .values("number")[:1]
+    )
+    queryset = (
+        Placement.objects.filter(employer=employer, business_year=business_year)
+        .annotate(
+            registered_months=Count("months", filter=selected),
+            confirmed_months=Count("months", filter=confirmed),
+            credited_months=Coalesce(
+                Sum("months__weight", filter=confirmed), Value(0), output_field=IntegerField()
+            ),
+            rejected_months=Count("months", filter=selected & Q(months__outcome=MonthOutcomeChoice.REJECTED)),
+            certificate_number=Subquery(certificate),
+        )
+        .order_by("-registered_at", "-pk")
+    )
+    text = " ".join((query or "").split())
+    if text:
+        condition = Q(name__icontains=text) | Q(id_number__startswith=text.upper())
+        with contextlib.suppress(ApplicationError):
+            condition |= Q(id_number=validate_id_number(text, field=None))
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+@dataclass(frozen=True)
+class PlacementCounters:
+    """The counters above the list (seed 004) and the totals line."""
+
+    registered: int  # 已登记
+    confirmed_system: int  # 审核通过(系统)
+    confirmed_reviewer: int  # 审核通过(人工)
+    pending: int  # 待审核
+    draft: int  # 资料待完善
+    partly_rejected: int  # 部分审核不通过
+    rejected: int  # 审核不通过
+    confirmed_months: int  # 本次累计安置确认 X 个月
+    credited_months: int  # 累计安置核定 Y 个月
+
+    @property
+    def confirmed(self) -> int:
+        """已审核确认 (both kinds)."""
+        return self.confirmed_system + self.confirmed_reviewer
+
+    @property
+    def items(self) -> list[tuple[str, int]]:
+        """(label, persons) in the seed's order, for the counters line."""
+        return [
+            ("已登记", self.registered),
+            ("审核通过(系统)", self.confirmed_system),
+            ("审核通过(人工)", self.confirmed_reviewer),
+            ("待审核", self.pending),
+            ("资料待完善", self.draft),
+            ("部分审核不通过", self.partly_rejected),
+            ("审核不通过", self.rejected),
+        ]
+
+    @property
+    def totals_text(self) -> str:
+        """本次累计安置确认 X 个月，累计安置核定 Y 个月."""
+        return f"本次累计安置确认 {self.confirmed_months} 个月，累计安置核定 {self.credited_months} 个月"
+
+
+def placement_counters(employer: Employer, business_year: int) -> PlacementCounters:
+    """The list's counters and totals in two queries."""
+    status = Placement.objects.filter(employer=employer, business_year=business_year).aggregate(
+        registered=Count("pk"),
+        confirmed_system=Count(
+            "pk", filter=Q(status=PlacementStatus.CONFIRMED, confirmed_by=ConfirmedBy.SYSTEM)
+        ),
+        confirmed_reviewer=Count(
+            "pk", filter=Q(status=PlacementStatus.CONFIRMED) & ~Q(confirmed_by=ConfirmedBy.SYSTEM)
+        ),
+        pending=Count("pk", filter=Q(status=PlacementStatus.PENDING)),
+        draft=Count("pk", filter=Q(status=PlacementStatus.DRAFT)),
+        partly_rejected=Count("pk", filter=Q(status=PlacementStatus.PARTLY_REJECTED)),
+        rejected=Count("pk", filter=Q(status=PlacementStatus.REJECTED)),
+    )
+    months = PlacementMonth.objects.filter(
+        placement__employer=employer,
+        placement__business_year=business_year,
+        selected=True,
+        outcome__in=CONFIRMED_OUTCOMES,
+    ).aggregate(confirmed=Count("pk"), credited=Coalesce(Sum("weight"), 0))
+    return PlacementCounters(
+        **{key: value or 0 for key, value in status.items()},
+        confirmed_months=months["confirmed"] or 0,
+        credited_months=months["credited"] or 0,
+    )
+
+
+def placement_detail(placement_id: int, employer: Employer) -> Placement:
+    """One placement of the employer with contracts, months, their evidence and added certificates; raises
+    Placement.DoesNotExist for another employer's placement."""
+    return (
+        Placement.objects.select_related("household_region", "diploma", "employer")
+        .prefetch_related(
+            Prefetch(
+                "contracts",
+                queryset=PlacementContract.objects.select_related("contract_file", "dispatch_agreement_file"),
+            ),
+            Prefetch(
+                "months",
+                queryset=PlacementMonth.objects.order_by("month").prefetch_related(
+                    Prefetch("evidence", queryset=MonthEvidence.objects.select_related("evidence"))
+                ),
+            ),
+            Prefetch(
+                "added_certificates",
+                queryset=PlacementCertificate.objects.select_related("certificate", "image"),
+            ),
+            "events",
+        )
+        .get(pk=placement_id, employer=employer)
+    )
+
+
+def placement_registry_certificates(placement: Placement) -> list[Certificate]:
+    """The certificates of the person the registry holds or the employer added (残疾证管理), oldest first."""
+    return list(
+        Certificate.objects.filter(id_number=placement.id_number)
+        .exclude(status=CertificateStatus.REVOKED)
+        .order_by("valid_from", "number")
+    )
+
+
+@dataclass(frozen=True)
+class CheckCell:
+    """One ✓/✗ cell of the verification table with its text equivalent, reason and sources."""
+
+    code: str
+    label: str
+    passed: bool
+    reason_code: str
+    message: str
+    sources: list[dict[str, Any]]
+
+    @property
+    def symbol(self) -> str:
+        return "✓" if self.passed else "✗"
+
+    @property
+    def text(self) -> str:
+        """The text equivalent of the symbol (never a symbol alone)."""
+        return "通过" if self.passed else "不通过"
+
+    @property
+    def source_text(self) -> str:
+        """Where the fact came from and when it was received, in words."""
+        parts = []
+        for source in self.sources:
+            received = source.get("received_at")
+            when = ""
+            if received:
+                when = datetime.fromisoformat(received).strftime("%Y-%m-%d %H:%M")
+            payer = f"（{source['payer_uscc']}）" if source.get("payer_uscc") else ""
+            parts.append(f"{source.get('label', '')}{payer}{'，接收时间 ' + when if when else ''}")
+        return "；".join(parts) or "无数据"
+
+
+@dataclass(frozen=True)
+class VerificationRow:
+    """One month of the verification table (人员信息校验)."""
+
+    month: int
+    cells: list[CheckCell]
+    certificate_type: str
+    certificate_level: str
+    auto_passed: bool
+    selected: bool
+    selectable: bool
+    locked_selected: bool  # auto-passed month of a non-dispatch person: always selected
+    outcome: str
+    outcome_label: str
+    required_evidence: list[tuple[str, str]] = field(default_factory=list)  # (check code, 材料名称)
+
+    @property
+    def label(self) -> str:
+        """The month as the seed prints it: 202101."""
+        return str(self.month)
+
+    @property
+    def month_value(self) -> Month:
+        return Month(self.month // 100, self.month % 100)
+
+
+def verification_rows(placement: Placement) -> list[VerificationRow]:
+    """Per month: each check's 通过/不通过 with reason and source, the certificate type/level, whether it
+    may be selected or is locked selected, and the evidence kinds its ✗ checks need."""
+    dispatch = any(contract.is_dispatch for contract in placement.contracts.all())
+    rows = []
+    for month in sorted(placement.months.all(), key=lambda row: row.month):
+        cells = []
+        for code in CheckCode:
+            verdict = month.checks.get(code.value, {})
+            cells.append(
+                CheckCell(
+                    code=code.value,
+                    label=code.label,
+                    passed=bool(verdict.get("passed")),
+                    reason_code=verdict.get("reason_code", ""),
+                    message=verdict.get("message", ""),
+                    sources=verdict.get("sources", []),
+                )
+            )
+        exclusive_ok = month.checks.get(CheckCode.EXCLUSIVE.value, {}).get("passed", True)
+        rows.append(
+            VerificationRow(
+                month=month.month,
+                cells=cells,
+                certificate_type=month.certificate_type,
+                certificate_level=LEVEL_WORDS.get(month.certificate_level or 0, ""),
+                auto_passed=month.auto_passed,
+                selected=month.selected or (month.auto_passed and not dispatch),
+                selectable=bool(exclusive_ok) and not (month.auto_passed and not dispatch),
+                locked_selected=month.auto_passed and not dispatch,
+                outcome=month.outcome,
+                outcome_label=MonthOutcomeChoice(month.outcome).label,
+                required_evidence=[
+                    (cell.code, EVIDENCE_LABELS[CheckCode(cell.code)]) for cell in cells if not cell.passed
+                ],
+            )
+        )
+    return rows
+
+
+def placement_home_figures(employer: Employer, business_year: int) -> PlacementFigures | None:
+    """The home page's counters and the chart data (persons registered / confirmed per month); None when the
+    year has no placement yet (the page shows an empty state)."""
+    counters = placement_counters(employer, business_year)
+    if counters.registered == 0:
+        return None
+    per_month: dict[int, Any] = {
+        row["month"]: row
+        for row in PlacementMonth.objects.filter(
+            placement__employer=employer, placement__business_year=business_year, selected=True
+        )
+        .values("month")
+        .annotate(
+            registered=Count("pk"),
+            confirmed=Count("pk", filter=Q(outcome__in=CONFIRMED_OUTCOMES)),
+        )
+    }
+    monthly = tuple(
+        (
+            f"{business_year}-{m:02d}",
+            per_month.get(business_year * 100 + m, {}).get("registered", 0),
+            per_month.get(business_year * 100 + m, {}).get("confirmed", 0),
+        )
+        for m in range(1, 13)
+    )
+    return PlacementFigures(counters=tuple(counters.items), monthly=monthly)

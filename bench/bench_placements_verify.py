@@ -1,0 +1,297 @@
+"""P1 and P2: batch re-verification of N placements (and its ratio to one hand-written SQL pass over the same
+tables), and one placement verified through the portal's path (p50/p95/p99).
+
+Needs PostgreSQL: DATABASE_URL names the server; the dedicated database `bench_placements` is created,
+filled from the generator (`generate_dataset` + the registry importer) and dropped. Every person of the
+generated answer key (employment.csv) becomes one placement of its employer with one two-year contract.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        PYTHONPATH=. uv run --frozen python bench/bench_placements_verify.py --persons 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_registry_import import _admin, _cpu, _server_url, _with_database
+
+BENCH_DB = "bench_placements"
+YEAR = 2025
+TODAY = date(2026, 5, 11)  # inside 内蒙古's 2026 declaration window
+
+# One SQL pass computing the same verdicts set-based (wage ≥ minimum by the contract's payer, pension and
+# medical by the contract's payers, a counting certificate, working age 16-60 (simplified), a covering
+# contract, no claim by another employer), written to a table like the batch writes its months.
+SQL_PASS = """
+CREATE TEMP TABLE bench_sql_months AS
+WITH pm AS (
+    SELECT p.id AS placement_id, p.id_number, p.employer_id, p.birth_date, e.uscc, e.admin_region_id,
+           c.start, c."end", c.wage_payer_uscc, c.pension_payer_uscc, c.medical_payer_uscc,
+           202500 + m AS month, make_date(2025, m, 1) AS first_day,
+           (make_date(2025, m, 1) + interval '1 month' - interval '1 day')::date AS last_day
+    FROM placements_placement p
+    JOIN employers_employer e ON e.id = p.employer_id
+    JOIN placements_placementcontract c ON c.placement_id = p.id
+    CROSS JOIN generate_series(1, 12) AS m
+    WHERE p.business_year = 2025
+)
+SELECT pm.placement_id, pm.month,
+    coalesce((SELECT sum(w.amount) FROM registry_wagemonth w WHERE w.id_number = pm.id_number
+              AND w.month = pm.month AND w.payer_uscc = pm.wage_payer_uscc), 0)
+      >= (SELECT mw.amount FROM regions_minimumwage mw JOIN regions_region r ON r.code = pm.admin_region_id
+          WHERE mw.province_id = substr(r.code, 1, 2) || '0000' AND mw.tier = r.wage_tier
+            AND mw.effective_from <= pm.first_day ORDER BY mw.effective_from DESC LIMIT 1) AS wage,
+    EXISTS (SELECT 1 FROM registry_pensionmonth x WHERE x.id_number = pm.id_number AND x.month = pm.month
+            AND x.payer_uscc = pm.pension_payer_uscc) AS pension,
+    EXISTS (SELECT 1 FROM registry_medicalmonth x WHERE x.id_number = pm.id_number AND x.month = pm.month
+            AND x.payer_uscc = pm.medical_payer_uscc) AS medical,
+    EXISTS (SELECT 1 FROM registry_certificate c WHERE c.id_number = pm.id_number AND c.status <> 'revoked'
+            AND c.valid_from <= pm.last_day AND (c.valid_until IS NULL OR c.valid_until >= pm.first_day)
+            AND c.origin IN ('registry', 'manual_approved')
+            AND ((c.kind = '残疾人证' AND c.level BETWEEN 1 AND 4)
+              OR (c.kind = '残疾军人证' AND c.level BETWEEN 1 AND 8))) AS certificate,
+    pm.first_day >= pm.birth_date + interval '16 years'
+      AND pm.first_day < pm.birth_date + interval '60 years' AS age,
+    pm.start <= pm.last_day AND (pm."end" IS NULL OR pm."end" >= pm.first_day) AS contract,
+    NOT EXISTS (SELECT 1 FROM placements_personmonthclaim k
+                JOIN placements_placement o ON o.id = k.placement_id
+                WHERE k.id_number = pm.id_number AND k.month = pm.month
+                  AND o.employer_id <> pm.employer_id) AS exclusive
+FROM pm
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--persons", type=int, default=100_000, help="persons (≈ placements) in the dataset")
+    parser.add_argument("--employers", type=int, default=0, help="employers (default persons / 20)")
+    parser.add_argument("--samples", type=int, default=300, help="single-placement verifications for P2")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    args = parser.parse_args()
+
+    server = _server_url()
+    _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    _admin(server, f"CREATE DATABASE {BENCH_DB}")
+    os.environ["DATABASE_URL"] = _with_database(server, BENCH_DB)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    try:
+        run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+
+
+def load(persons: int, employers: int) -> None:
+    """Generate a province-15 dataset, import it with the registry importer, and register every employed
+    person of the answer key as a placement of its employer with one contract."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from anbili.employers.models import Employer, RelatedUnit, RelationKind
+    from anbili.evidence.models import EvidenceFile
+    from anbili.placements.models import Placement, PlacementContract, PlacementStatus, PlacementStep
+    from anbili.registry.generator import FILES, generate_dataset, options_for_province, read_employment
+    from anbili.registry.models import MarketUnit
+    from anbili.registry.services import import_batch_create, import_batch_run
+
+    with tempfile.TemporaryDirectory(prefix="bench-placements-") as tmp:
+        started = time.perf_counter()
+        options = options_for_province(province="15", year=YEAR, persons=persons, employers=employers, seed=7)
+        result = generate_dataset(options, Path(tmp))
+        print(
+            f"generate_dataset: {persons:,} persons, {sum(result.rows.values()):,} rows in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+        started = time.perf_counter()
+        for kind, name in FILES.items():
+            batch = import_batch_create(
+                kind=kind, content=(Path(tmp) / name).read_bytes(), file_name=name, enqueue=False
+            )
+            batch = import_batch_run(batch_id=batch.pk)
+            assert batch.status == "done", (kind, batch.message)
+        print(f"registry import: {time.perf_counter() - started:.0f} s")
+        employment = read_employment(Path(tmp))
+
+    started = time.perf_counter()
+    units = {u.uscc: u for u in MarketUnit.objects.all()}
+    wanted = {row["用人单位统一社会信用代码"] for row in employment if row["用人单位统一社会信用代码"]}
+    Employer.objects.bulk_create(
+        [
+            Employer(
+                uscc=uscc,
+                name=units[uscc].name if uscc in units else uscc,
+                nature="enterprise",
+                dpf_region_id=units[uscc].region_code if uscc in units else "150102",
+                tax_region_id=units[uscc].region_code if uscc in units else "150102",
+                admin_region_id=units[uscc].region_code if uscc in units else "150102",
+            )
+            for uscc in sorted(wanted)
+        ],
+        batch_size=5000,
+    )
+    employer_ids = dict(Employer.objects.values_list("uscc", "id"))
+    first = next(iter(employer_ids.values()))
+    agreement = EvidenceFile.objects.create(
+        employer_id=first,
+        purpose="dispatch_agreement",
+        original_name="派遣协议.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        storage_name="bench/agreement.pdf",
+    )
+    related: set[tuple[int, str, str]] = set()
+    placements: list[Placement] = []
+    contracts: list[tuple[str, dict]] = []
+    for row in employment:
+        employer_uscc = row["用人单位统一社会信用代码"]
+        if not employer_uscc:
+            continue
+        employer_id = employer_ids[employer_uscc]
+        dispatch = row["劳务派遣单位统一社会信用代码"]
+        related_uscc = row["关联单位统一社会信用代码"]
+        if dispatch:
+            related.add((employer_id, dispatch, RelationKind.DISPATCH))
+        if related_uscc:
+            related.add((employer_id, related_uscc, RelationKind.PARENT_SUBSIDIARY))
+        number = row["身份证号"]
+        placements.append(
+            Placement(
+                employer_id=employer_id,
+                business_year=YEAR,
+                id_number=number,
+                name=row["姓名"],
+                sex="男" if int(number[16]) % 2 else "女",
+                birth_date=date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+                in_registry=True,
+                status=PlacementStatus.DRAFT,
+                step=PlacementStep.VERIFY,
+            )
+        )
+        payer = dispatch or employer_uscc
+        contracts.append(
+            (
+                f"{employer_id}:{number}",
+                {
+                    "is_dispatch": bool(dispatch),
+                    "contract_type": "dispatch" if dispatch else "labour",
+                    "start": date(2024, 1, 1),
+                    "end": date(2026, 12, 31),
+                    "post": "操作工",
+                    "monthly_wage": Decimal("3000"),
+                    "dispatch_company_uscc": dispatch,
+                    "wage_payer_uscc": payer,
+                    "pension_payer_uscc": related_uscc or payer,
+                    "medical_payer_uscc": payer,
+                    "dispatch_agreement_file_id": agreement.pk if dispatch else None,
+                },
+            )
+        )
+    RelatedUnit.objects.bulk_create(
+        [
+            RelatedUnit(
+                employer_id=e, business_year=YEAR, relation=r, uscc=u, name=units[u].name if u in units else u
+            )
+            for e, u, r in sorted(related)
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    Placement.objects.bulk_create(placements, batch_size=5000, ignore_conflicts=True)
+    keys = {f"{e}:{n}": pk for pk, e, n in Placement.objects.values_list("pk", "employer_id", "id_number")}
+    PlacementContract.objects.bulk_create(
+        [PlacementContract(placement_id=keys[key], **values) for key, values in contracts if key in keys],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"placements: {Placement.objects.count():,} of {len(wanted):,} employers, "
+        f"{RelatedUnit.objects.count():,} related units, in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def run(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from anbili.placements.models import Placement, PlacementMonth
+    from anbili.placements.services import placement_verify, placements_verify_batch
+    from anbili.regions.services import regions_seed
+
+    call_command("migrate", verbosity=0)
+    regions_seed()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(" on ")[0]
+    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, {version}")
+    load(args.persons, args.employers or max(1, args.persons // 20))
+    count = Placement.objects.count()
+
+    # P1: first run creates the twelve months; the second (the real "re-verification") updates them.
+    for label in ("first verification (creates months)", "re-verification (updates months)"):
+        started = time.perf_counter()
+        written = placements_verify_batch(business_year=YEAR)
+        batch_seconds = time.perf_counter() - started
+        print(
+            f"P1 {label}: {count:,} placements, {written:,} months in {batch_seconds:.1f} s "
+            f"({written / batch_seconds:,.0f} months/s)"
+        )
+    passed = PlacementMonth.objects.filter(auto_passed=True).count()
+    print(f"auto-passed months: {passed:,} of {PlacementMonth.objects.count():,}")
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(SQL_PASS)
+        sql_seconds = time.perf_counter() - started
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE wage AND pension AND medical AND certificate AND age "
+            "AND contract AND exclusive) FROM bench_sql_months"
+        )
+        rows, sql_passed = cursor.fetchone()
+        cursor.execute("DROP TABLE bench_sql_months")
+    print(
+        f"hand-written SQL pass: {rows:,} months in {sql_seconds:.1f} s ({sql_passed:,} all-pass); "
+        f"ratio batch / SQL = {batch_seconds / sql_seconds:.1f}"
+    )
+
+    ids = list(Placement.objects.values_list("pk", flat=True))
+    rng = random.Random(3)
+    sample = rng.sample(ids, min(args.samples, len(ids)))
+    placements = {p.pk: p for p in Placement.objects.filter(pk__in=sample).select_related("employer")}
+    for pk in sample[:30]:  # warm-up
+        placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
+    timings = []
+    for pk in sample:
+        started = time.perf_counter()
+        placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    p99 = timings[max(0, int(len(timings) * 0.99) - 1)]
+    print(
+        f"P2 placement_verify (portal path, 12 months written) over {len(sample):,} placements: "
+        f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms (target p95 ≤ 50 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Exclusive months under concurrency: two employers register the same person at the same moment."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from anbili.core.errors import ApplicationError
+from anbili.placements import services
+from anbili.placements.models import MonthOutcomeChoice, PersonMonthClaim, Placement, PlacementStatus
+from anbili.placements.selectors import placement_detail, verification_rows
+from tests.placements.placement_data import TODAY, new_id_number, payments, ready_draft, registry_person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises every writer on one database lock, so two saves cannot overlap; "
+    "the race is only meaningful on PostgreSQL (run with DATABASE_URL=postgres://…)",
+)
+def test_two_employers_saving_the_same_person_at_once(regions, monkeypatch):
+    from tests.factories import EmployerFactory, MembershipFactory
+
+    first, second = EmployerFactory(name="甲公司"), EmployerFactory(name="乙公司")
+    users = {
+        first.pk: MembershipFactory(employer=first).user,
+        second.pk: MembershipFactory(employer=second).user,
+    }
+    number = new_id_number()
+    registry_person(number, payer=first.uscc)
+    payments(number, payer=second.uscc, months=range(1, 13))  # the registry shows pay from both units
+    drafts = {e.pk: ready_draft(e, users[e.pk], number) for e in (first, second)}
+    barrier = threading.Barrier(2)
+    results: dict[int, object] = {}
+    is_dispatch = services.placement_is_dispatch
+
+    def both_verified(placement):
+        # Both transactions have read the claims (none yet) before either claims a month: a true race.
+        barrier.wait(timeout=10)
+        return is_dispatch(placement)
+
+    monkeypatch.setattr(services, "placement_is_dispatch", both_verified)
+
+    def save(employer):
+        try:
+            results[employer.pk] = services.placement_months_save(
+                placement_id=drafts[employer.pk].pk,
+                employer=employer,
+                actor=users[employer.pk],
+                today=TODAY,
+                months=[],
+            )
+        except ApplicationError as exc:
+            results[employer.pk] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(e,)) for e in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    confirmed = [
+        p
+        for p in Placement.objects.filter(pk__in=[d.pk for d in drafts.values()])
+        if p.status == PlacementStatus.CONFIRMED
+    ]
+    assert len(confirmed) == 1, results
+    # Neither was refused: the loser's save went through and lost every month at the unique index.
+    assert all(isinstance(result, Placement) for result in results.values()), results
+    winner = confirmed[0]
+    loser_employer = second if winner.employer_id == first.pk else first
+    winner_employer = first if loser_employer is second else second
+    loser = Placement.objects.get(pk=drafts[loser_employer.pk].pk)
+    assert loser.status == PlacementStatus.DRAFT
+    assert set(PersonMonthClaim.objects.values_list("placement_id", flat=True)) == {winner.pk}
+    assert PersonMonthClaim.objects.count() == 12
+    assert not loser.months.exclude(outcome=MonthOutcomeChoice.NOT_SELECTED).exists()
+    # The loser's table (as the page shows it after 重新核验) says ✗ 无其他单位安置 without naming the winner.
+    services.placement_verify(placement_id=loser.pk, employer=loser_employer, today=TODAY)
+    rows = verification_rows(placement_detail(loser.pk, loser_employer))
+    for row in rows:
+        cell = next(c for c in row.cells if c.code == "exclusive")
+        assert cell.text == "不通过" and cell.label == "无其他单位安置"
+        assert "其他单位" in cell.message
+        assert winner_employer.name not in cell.message and winner_employer.uscc not in cell.message
+        assert not row.selectable
