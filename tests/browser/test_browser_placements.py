@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfWriter
 
 from anbili.core.identifiers import make_id_number
@@ -180,9 +181,16 @@ def _date(page: Page, label: str, value: date) -> None:
 def _attach(page: Page, label: str, path: str) -> None:
     """Open the file chooser with the keyboard (Enter on the focused control) and pick the file."""
     _tab_to(page, page.get_by_label(label))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files(path)
+    # Chromium now and then drops the first key press on a file control right after focus; try again.
+    for key in ("Enter", "Space", "Enter"):
+        try:
+            with page.expect_file_chooser(timeout=5000) as chooser:
+                page.keyboard.press(key)
+        except PlaywrightTimeoutError:
+            continue
+        chooser.value.set_files(path)
+        return
+    raise AssertionError(f"the file chooser of {label} did not open from the keyboard")
 
 
 def _enter(journey, target) -> None:

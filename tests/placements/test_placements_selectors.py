@@ -93,7 +93,7 @@ def test_search_by_id_number_or_name(employer, user, registered):
     confirmed, draft = registered
     assert [p.pk for p in placement_list(employer, YEAR, query="施嵘")] == [confirmed.pk]
     assert [p.pk for p in placement_list(employer, YEAR, query=draft.id_number)] == [draft.pk]
-    assert [p.pk for p in placement_list(employer, YEAR, query=draft.id_number[:16])] == [draft.pk]
+    assert [p.pk for p in placement_list(employer, YEAR, query=draft.id_number[:17])] == [draft.pk]
     assert list(placement_list(employer, YEAR, query="不存在")) == []
 
 
