@@ -32,7 +32,8 @@ from anbili.placements.models import (
     PlacementContract,
     PlacementMonth,
 )
-from anbili.regions.selectors import female_base_age_for, minimum_wage_for
+from anbili.regions.models import MinimumWage
+from anbili.regions.selectors import female_base_age_for, minimum_wage_for, province_code_of
 from anbili.registry.models import (
     Certificate,
     CertificateStatus,
@@ -94,13 +95,30 @@ class PolicyInputs:
 
 
 def _policy_inputs(employer: Employer, business_year: int) -> PolicyInputs:
+    months = months_of_year(business_year)
+    # The value always comes from minimum_wage_for; it is asked again only for the months at or after a row
+    # of the province's table takes effect, instead of twelve times (P2, docs/performance.md).
+    changes = sorted(
+        MinimumWage.objects.filter(
+            province_id=province_code_of(employer.admin_region_id),
+            effective_from__gt=months[0].first_day,
+            effective_from__lte=months[-1].first_day,
+        ).values_list("effective_from", flat=True)
+    )
     wages: dict[Month, Decimal | None] = {}
-    for month in months_of_year(business_year):
-        try:
-            wages[month] = minimum_wage_for(employer.admin_region, month.first_day)
-        except ApplicationError:
-            # No policy row: the wage check fails with "未配置该月所在地区的最低工资标准" (never a default).
-            wages[month] = None
+    previous: Month | None = None
+    for month in months:
+        if previous is not None and not any(
+            previous.first_day < change <= month.first_day for change in changes
+        ):
+            wages[month] = wages[previous]
+        else:
+            try:
+                wages[month] = minimum_wage_for(employer.admin_region, month.first_day)
+            except ApplicationError:
+                # No policy row: the wage check fails ("未配置该月所在地区的最低工资标准"), never a default.
+                wages[month] = None
+        previous = month
     try:
         base = female_base_age_for(employer.dpf_region_id, date(business_year, 1, 1))
     except ApplicationError:

@@ -650,3 +650,21 @@ def test_import_last_year_with_nothing_to_import(employer, user):
     with pytest.raises(ApplicationError) as error:
         services.placements_import_last_year(employer=employer, actor=user, business_year=YEAR, today=TODAY)
     assert "无可导入名单" in error.value.message
+
+
+def test_a_minimum_wage_raised_mid_year_applies_from_its_month(employer, user):
+    from anbili.regions.models import MinimumWage
+
+    MinimumWage.objects.create(
+        province_id="150000",
+        tier=1,
+        effective_from=date(2025, 7, 15),
+        amount=Decimal("3500"),
+        source_document="测试",
+    )
+    number = new_id_number()
+    registry_person(number, payer=employer.uscc)
+    placement = ready_draft(employer, user, number)
+    months = services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
+    assert [m.checks["wage"]["passed"] for m in months] == [True] * 7 + [False] * 5
+    assert "最低工资标准 3500.00" in months[7].checks["wage"]["message"]
