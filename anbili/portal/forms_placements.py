@@ -13,29 +13,13 @@ from django import forms
 from anbili.core.identifiers import CERTIFICATE_CATEGORIES
 from anbili.employers.models import Employer, RelatedUnit
 from anbili.employers.selectors import region_choices
+from anbili.evidence.forms import ACCEPT, EvidenceFileField, evidence_hint
 from anbili.placements.models import Placement, PlacementContract
 from anbili.registry.models import CertificateType
+from anbili.web.forms import required_messages, text_field
 
 BLANK = [("", "请选择")]
 YES_NO = [("", "请选择"), ("1", "是"), ("0", "否")]
-UPLOAD_HINT = "上传文件大小不能超过100MB，格式仅限“jpeg”、“jpg”、“png”、“pdf”。"
-ACCEPT = ".jpg,.jpeg,.png,.pdf"
-
-
-def _required(label: str, *, choose: bool = False) -> dict[str, str]:
-    return {"required": f"请{'选择' if choose else '填写'}「{label}」"}
-
-
-def _text(
-    label: str, *, required: bool = True, max_length: int = 200, help_text: str = ""
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        error_messages={**_required(label), "max_length": f"「{label}」不能超过 %(limit_value)d 个字"},
-    )
 
 
 def _select(
@@ -47,7 +31,7 @@ def _select(
         required=required,
         help_text=help_text,
         error_messages={
-            **_required(label, choose=True),
+            **required_messages(label, choose=True),
             "invalid_choice": f"「{label}」的选项无效，请重新选择",
         },
     )
@@ -60,16 +44,20 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
         help_text=help_text or "格式：2025-01-31",
         # A text field in the seeds' format: a date picker's keyboard order differs between browsers.
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={**_required(label), "invalid": f"「{label}」不是有效的日期，格式如 2025-01-31"},
+        error_messages={
+            **required_messages(label),
+            "invalid": f"「{label}」不是有效的日期，格式如 2025-01-31",
+        },
     )
 
 
 def _file(label: str, *, required: bool = True, help_text: str = "") -> forms.FileField:
-    return forms.FileField(
+    return EvidenceFileField(
         label=label,
         required=required,
+        # A plain input: a stored file is kept unless a new one is chosen, so no "clear" checkbox.
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
-        help_text=(help_text + UPLOAD_HINT) if help_text else UPLOAD_HINT,
+        help_text=help_text + evidence_hint(),
         error_messages={"required": f"请上传「{label}」", "empty": f"上传的「{label}」是空文件"},
     )
 
@@ -80,7 +68,10 @@ def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
         choices=YES_NO,
         coerce=lambda value: value == "1",
         help_text=help_text,
-        error_messages={**_required(label, choose=True), "invalid_choice": f"「{label}」请选择是或否"},
+        error_messages={
+            **required_messages(label, choose=True),
+            "invalid_choice": f"「{label}」请选择是或否",
+        },
     )
 
 
@@ -96,7 +87,7 @@ def yes_no_initial(value: bool | None) -> str:
 class PlacementAddForm(forms.Form):
     """添加残疾人: the ID number; the registry fills the rest (输入身份证号，残疾人基本信息会自动带出来)."""
 
-    id_number = _text(
+    id_number = text_field(
         "身份证号", max_length=18, help_text="18 位居民身份证号码，输入后残疾人基本信息会自动带出来"
     )
 
@@ -108,18 +99,18 @@ class PlacementAddForm(forms.Form):
 class PlacementPersonForm(forms.Form):
     """基本信息 in the order of seed 004; 性别 and 年龄 come from the ID number and are only shown."""
 
-    name = _text("姓名", max_length=50)
+    name = text_field("姓名", max_length=50)
     household_type = _select("户籍地类型")
     household_region = _select(
         "户籍地", help_text="户籍地下拉选如果没有残疾人户籍地信息，就调整一下户籍地类型下的选项"
     )
-    phone = _text("联系电话", max_length=30)
-    household_address = _text("户籍地址")
+    phone = text_field("联系电话", max_length=30)
+    household_address = text_field("户籍地址")
     education = _select("文化程度", required=False)
-    guardian_name = _text("监护人姓名", required=False, max_length=50)
-    guardian_phone = _text("监护人电话", required=False, max_length=30)
+    guardian_name = text_field("监护人姓名", required=False, max_length=50)
+    guardian_phone = text_field("监护人电话", required=False, max_length=30)
     is_graduate = _yes_no("是否高校毕业生", help_text="如果是高校毕业生的话，需上传学位学历信息")
-    school = _text("毕业院校", required=False, max_length=100)
+    school = text_field("毕业院校", required=False, max_length=100)
     degree = _select("学历", required=False)
     graduation_date = _date("毕业时间", required=False)
     diploma_upload = _file("学历学位证明", required=False, help_text="高校毕业生请上传毕业证书或学位证书。")
@@ -186,14 +177,14 @@ class ContractForm(forms.Form):
     contract_type = _select("合同类型", help_text="如果是事业单位没有劳动合同的情况就上传编制本")
     start = _date("合同开始日期")
     end = _date("合同结束日期", required=False, help_text="无固定期限合同或编制可不填；劳动合同不得少于1年")
-    post = _text("岗位工种", max_length=100)
+    post = text_field("岗位工种", max_length=100)
     monthly_wage = forms.DecimalField(
         label="合同月薪（元）",
         max_digits=12,
         decimal_places=2,
         min_value=0,
         error_messages={
-            **_required("合同月薪"),
+            **required_messages("合同月薪"),
             "invalid": "「合同月薪」应为金额，例如 3500.00",
             "min_value": "「合同月薪」不能为负数",
             "max_digits": "「合同月薪」数额过大",
@@ -283,7 +274,7 @@ class ContractForm(forms.Form):
 class CertificateForm(forms.Form):
     """残疾证管理 + 添加: a historical certificate issued within the business year, with its image."""
 
-    number = _text(
+    number = text_field(
         "残疾证号", max_length=32, help_text="残疾人证号为身份证号＋残疾类别＋残疾等级，补发证另加如B1的后缀"
     )
     certificate_type = _select("证件类型", BLANK + list(CertificateType.choices))
@@ -301,7 +292,7 @@ class CertificateForm(forms.Form):
         choices=BLANK + [(str(k), f"{k}级") for k in range(1, 11)],
         help_text="残疾人证为一至四级，残疾军人证为一至十级",
         error_messages={
-            **_required("残疾等级", choose=True),
+            **required_messages("残疾等级", choose=True),
             "invalid_choice": "「残疾等级」的选项无效，请重新选择",
         },
     )

@@ -17,25 +17,11 @@ from anbili.employers.models import (
 )
 from anbili.employers.selectors import region_choices
 from anbili.employers.validation import PHONE_HINT
+from anbili.evidence.forms import ACCEPT, EvidenceFileField, evidence_hint
 from anbili.regions.models import Region, RegionLevel
+from anbili.web.forms import required_messages, text_field
 
 BLANK = [("", "请选择")]
-
-
-def _required(label: str, *, choose: bool = False) -> dict[str, str]:
-    return {"required": f"请{'选择' if choose else '填写'}「{label}」"}
-
-
-def _text(
-    label: str, *, required: bool = True, max_length: int = 200, help_text: str = ""
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        error_messages={**_required(label), "max_length": f"「{label}」不能超过 %(limit_value)d 个字"},
-    )
 
 
 def _select(label: str, choices: Any, help_text: str = "") -> forms.ChoiceField:
@@ -44,7 +30,7 @@ def _select(label: str, choices: Any, help_text: str = "") -> forms.ChoiceField:
         choices=choices,
         help_text=help_text,
         error_messages={
-            **_required(label, choose=True),
+            **required_messages(label, choose=True),
             "invalid_choice": f"「{label}」的选项无效，请重新选择",
         },
     )
@@ -53,7 +39,7 @@ def _select(label: str, choices: Any, help_text: str = "") -> forms.ChoiceField:
 class UnitInfoForm(forms.Form):
     """单位基本信息, in the order of seed 004's screen; starred (required) fields as on that screen."""
 
-    tax_registration_number = _text(
+    tax_registration_number = text_field(
         "税务登记证号", required=False, max_length=20, help_text="15、18 或 20 位；已三证合一的单位可不填"
     )
     nature = _select("单位性质", BLANK + list(UnitNature.choices))
@@ -70,13 +56,13 @@ class UnitInfoForm(forms.Form):
     )
     tax_region_code = _select("税务主管部门", [], help_text="用人单位缴纳残保金的所在地")
     admin_region_code = _select("单位所属行政区", [], help_text="用人单位注册登记的所在地，请选择到区县")
-    legal_person_name = _text("法人姓名", max_length=50)
-    legal_person_id_number = _text("法人身份证号", max_length=18, help_text="18 位居民身份证号码")
-    legal_person_phone = _text("法人电话", max_length=30, help_text=PHONE_HINT)
-    organization_code = _text(
+    legal_person_name = text_field("法人姓名", max_length=50)
+    legal_person_id_number = text_field("法人身份证号", max_length=18, help_text="18 位居民身份证号码")
+    legal_person_phone = text_field("法人电话", max_length=30, help_text=PHONE_HINT)
+    organization_code = text_field(
         "组织机构代码", required=False, max_length=10, help_text="9 位，可写作 XXXXXXXX-X；没有可不填"
     )
-    phone = _text("单位电话", required=False, max_length=30)
+    phone = text_field("单位电话", required=False, max_length=30)
     employee_count = forms.IntegerField(
         label="上年度职工数",
         required=False,
@@ -89,10 +75,10 @@ class UnitInfoForm(forms.Form):
             "max_value": "「上年度职工数」不能超过 %(limit_value)s",
         },
     )
-    agent_name = _text("经办人姓名", max_length=50)
-    agent_phone = _text("经办人电话", max_length=30, help_text="建议填写手机号，以便接收业务短信通知")
-    business_address = _text("单位经营地址")
-    registered_address = _text("单位注册地址")
+    agent_name = text_field("经办人姓名", max_length=50)
+    agent_phone = text_field("经办人电话", max_length=30, help_text="建议填写手机号，以便接收业务短信通知")
+    business_address = text_field("单位经营地址")
+    registered_address = text_field("单位注册地址")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,21 +124,18 @@ class RelatedUnitForm(forms.Form):
     """One related unit: relation, USCC, name and the agreement file (劳务派遣协议 or 关联证明材料)."""
 
     relation = _select("关联关系", BLANK + list(RelationKind.choices))
-    uscc = _text("统一社会信用代码", max_length=18, help_text="18 位，例如 91350100M000100Y43")
-    name = _text("单位名称")
-    agreement = forms.FileField(
+    uscc = text_field("统一社会信用代码", max_length=18, help_text="18 位，例如 91350100M000100Y43")
+    name = text_field("单位名称")
+    agreement = EvidenceFileField(
         label="协议或证明材料",
-        widget=forms.FileInput,
-        help_text=(
-            "劳务派遣单位请上传双方签订的劳务派遣协议，其他关联单位请上传关联关系证明材料。"
-            "上传文件大小不能超过100MB，格式仅限“jpeg”、“jpg”、“png”、“pdf”。"
-        ),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        help_text="劳务派遣单位请上传双方签订的劳务派遣协议，其他关联单位请上传关联关系证明材料。"
+        + evidence_hint(),
         error_messages={"required": "请上传劳务派遣协议或关联证明材料", "empty": "上传的文件是空的"},
     )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.pdf"
         if editing:
             self.fields["agreement"].required = False
             self.fields["agreement"].help_text = "如需更换，请上传新的文件；不上传则保留原文件。" + str(
@@ -170,19 +153,19 @@ class CalculatorForm(forms.Form):
         min_value=2000,
         max_value=2099,
         error_messages={
-            **_required("业务年度"),
+            **required_messages("业务年度"),
             "invalid": "「业务年度」应为四位年份，例如 2025",
             "min_value": "「业务年度」应在 2000 至 2099 年之间",
             "max_value": "「业务年度」应在 2000 至 2099 年之间",
         },
     )
     unit_nature = _select("单位性质", BLANK + list(UnitNature.choices))
-    employees = _text(
+    employees = text_field(
         "单位员工数",
         max_length=24,
         help_text="年平均在职职工人数：全年各月在职职工人数之和 ÷ 12，可带小数",
     )
-    average_monthly_wage = _text(
+    average_monthly_wage = text_field(
         "单位月平均工资（元）", max_length=24, help_text="在职职工月平均工资，例如 5000.00"
     )
     persons = forms.IntegerField(
@@ -200,13 +183,13 @@ class CalculatorForm(forms.Form):
     severe_months = forms.IntegerField(
         label="重度残疾人安置月数", min_value=0, max_value=12, initial=12, required=False
     )
-    social_average_wage = _text(
+    social_average_wage = text_field(
         "当地社会平均工资（元/年）",
         required=False,
         max_length=24,
         help_text="可不填；填写后计征工资不超过其 2 倍，并覆盖政策参数表",
     )
-    ratio = _text(
+    ratio = text_field(
         "安置比例",
         required=False,
         max_length=24,
