@@ -42,4 +42,4 @@ format: ## apply ruff's formatting and fixes
 	$(UV) ruff check --fix .
 
 bench: ## print benchmark figures (not part of the test run)
-	@for f in bench/*.py; do echo "== $$f"; PYTHONPATH=$(CURDIR) $(UV) python $$f; done
+	@for f in bench/bench_*.py; do echo "== $$f"; PYTHONPATH=$(CURDIR) $(UV) python $$f; done

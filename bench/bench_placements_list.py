@@ -11,8 +11,6 @@ filled from the generator (one employer holding every person) and dropped.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_placements_verify import YEAR, load
-from bench_registry_import import _admin, _cpu, _server_url, _with_database
+from pgbench import in_bench_database, migrated_with_regions
 
 BENCH_DB = "bench_placements_list"
 
@@ -33,26 +31,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
 
-    server = _server_url()
-    _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    _admin(server, f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_database(server, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    in_bench_database(BENCH_DB, keep=args.keep, run=lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -61,14 +46,8 @@ def run(args: argparse.Namespace) -> None:
     from anbili.placements.models import Placement, PlacementMonth
     from anbili.placements.selectors import placement_counters, placement_list
     from anbili.placements.services import placements_verify_batch
-    from anbili.regions.services import regions_seed
 
-    call_command("migrate", verbosity=0)
-    regions_seed()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
-    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, {version}")
+    migrated_with_regions()
     # The generator leaves some persons unemployed: draw a few more so the one employer gets N placements.
     load(int(args.placements * 1.15), 1)
     employer = max(Employer.objects.all(), key=lambda e: e.placements.count())

@@ -12,8 +12,6 @@ generated answer key (employment.csv) becomes one placement of its employer with
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import sys
@@ -24,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_registry_import import _admin, _cpu, _server_url, _with_database
+from pgbench import in_bench_database, migrated_with_regions
 
 BENCH_DB = "bench_placements"
 YEAR = 2025
@@ -81,19 +79,7 @@ def main() -> None:
     parser.add_argument("--p2-only", action="store_true", help="skip P1 and the SQL pass")
     args = parser.parse_args()
 
-    server = _server_url()
-    _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    _admin(server, f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_database(server, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    in_bench_database(BENCH_DB, keep=args.keep, run=lambda: run(args))
 
 
 def load(persons: int, employers: int) -> None:
@@ -231,18 +217,10 @@ def run(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
 
     from anbili.placements.models import Placement
-    from anbili.regions.services import regions_seed
 
-    call_command("migrate", verbosity=0)
-    regions_seed()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
-    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, {version}")
+    migrated_with_regions()
     load(args.persons, args.employers or max(1, args.persons // 20))
     count = Placement.objects.count()
 

@@ -12,14 +12,13 @@ certificate each, then a random sample of persons is looked up for business year
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import time
 from datetime import date, timedelta
 
-from bench_registry_import import BENCH_DB, _admin, _cpu, _server_url, _with_database
+from bench_registry_import import BENCH_DB
+from pgbench import in_bench_database, machine_line
 
 EMPLOYERS = 20_000
 MONTHLY_TABLES = ("registry_wagemonth", "registry_pensionmonth", "registry_medicalmonth")
@@ -32,19 +31,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
 
-    server = _server_url()
-    _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    _admin(server, f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_database(server, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    in_bench_database(BENCH_DB, keep=args.keep, run=lambda: run(args))
 
 
 def _id_numbers(count: int) -> list[str]:
@@ -74,14 +61,9 @@ def run(args: argparse.Namespace) -> None:
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
         cursor.execute("SHOW shared_buffers")
         buffers = cursor.fetchone()[0]
-    print(
-        f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, {version}, "
-        f"shared_buffers {buffers}"
-    )
+    print(f"{machine_line()}, shared_buffers {buffers}")
 
     loading = time.perf_counter()
     ids = _id_numbers(args.persons)

@@ -15,47 +15,17 @@ columns and indexes, nothing checked.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pgbench import in_bench_database, migrated_with_regions
 
 BENCH_DB = "bench_registry"
-
-
-def _server_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "DATABASE_URL must name a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres"
-        )
-    return url
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main() -> None:
@@ -65,39 +35,20 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
 
-    server = _server_url()
-    _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    _admin(server, f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_database(server, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    in_bench_database(BENCH_DB, keep=args.keep, run=lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    from anbili.regions.services import regions_seed
     from anbili.registry.generator import generate_dataset, options_for_province
     from anbili.registry.models import ImportKind
     from anbili.registry.services import import_batch_create, import_batch_run
 
-    call_command("migrate", verbosity=0)
-    regions_seed()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
-    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, {version}")
+    migrated_with_regions()
 
     with tempfile.TemporaryDirectory(prefix="bench-registry-") as tmp:
         started = time.perf_counter()
