@@ -179,14 +179,17 @@ def _date(page: Page, label: str, value: date) -> None:
 
 
 def _attach(page: Page, label: str, path: str) -> None:
-    """Open the file chooser with the keyboard (Enter on the focused control) and pick the file."""
-    _tab_to(page, page.get_by_label(label))
-    # Chromium now and then drops the first key press on a file control right after focus; try again.
-    for key in ("Enter", "Space", "Enter"):
+    """Open the file chooser with the keyboard (Enter or Space on the focused control) and pick the file."""
+    control = page.get_by_label(label)
+    # Headless Chromium now and then ignores a key press on a file control (right after focus, or right after
+    # another chooser closed): check the focus, press again, and give it a moment between tries.
+    for attempt in range(6):
+        _tab_to(page, control)
         try:
-            with page.expect_file_chooser(timeout=5000) as chooser:
-                page.keyboard.press(key)
+            with page.expect_file_chooser(timeout=3000) as chooser:
+                page.keyboard.press("Space" if attempt % 2 else "Enter")
         except PlaywrightTimeoutError:
+            page.wait_for_timeout(300)
             continue
         chooser.value.set_files(path)
         return
