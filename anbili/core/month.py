@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _YYYYMM = re.compile(r"([0-9]{4})([0-9]{2})")
 
@@ -39,12 +40,12 @@ class Month:
     @property
     def first_day(self) -> date:
         """The first day of the month."""
-        return date(self.year, self.month, 1)
+        return _bounds(self.year, self.month)[0]
 
     @property
     def last_day(self) -> date:
         """The last day of the month."""
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return _bounds(self.year, self.month)[1]
 
     @property
     def index(self) -> int:
@@ -74,10 +75,17 @@ class Month:
 
     def overlaps(self, start: date | None, end: date | None) -> bool:
         """Whether the closed period start..end (None = unbounded) shares at least one day with this month."""
-        return (start is None or start <= self.last_day) and (end is None or end >= self.first_day)
+        first, last = _bounds(self.year, self.month)
+        return (start is None or start <= last) and (end is None or end >= first)
 
     def __str__(self) -> str:
         return f"{self.year:04d}{self.month:02d}"
+
+
+@lru_cache(maxsize=4096)
+def _bounds(year: int, month: int) -> tuple[date, date]:
+    # Batch verification asks for month boundaries millions of times (docs/performance.md, P1).
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 def months_of_year(year: int) -> list[Month]:

@@ -131,6 +131,9 @@ class Placement(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     # The last verification: 重新核验 refreshes it.
     verified_at = models.DateTimeField("最近核验时间", null=True, blank=True)
+    # Fingerprint of the twelve months' stored verdicts (verification.verdicts_digest): batch re-verification
+    # writes the months only when it changes. Whoever edits a month's verdict otherwise sets it to None.
+    verdicts_digest = models.BigIntegerField("核验结果摘要", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "安置登记"
@@ -234,8 +237,8 @@ class PlacementMonth(models.Model):
     month = models.PositiveIntegerField("年月", help_text="YYYYMM")
     selected = models.BooleanField("已勾选", default=False)
     auto_passed = models.BooleanField("系统核验通过", default=False)
-    # {check code: {"passed", "reason_code", "message", "sources": [{"source", "label", "batch_id",
-    # "received_at", "payer_uscc"}]}}
+    # {check code: {"passed", "sources": [{"source", "batch_id", "received_at"[, "payer_uscc" | "number"]}]
+    # [, "reason_code", "message" when failed]}}
     checks = models.JSONField("核验结果", default=dict)
     weight = models.PositiveSmallIntegerField("核定系数", default=1)
     certificate_type = models.CharField("残疾证类型", max_length=8, blank=True)
@@ -243,7 +246,6 @@ class PlacementMonth(models.Model):
     outcome = models.CharField(
         "月份结果", max_length=16, choices=MonthOutcomeChoice.choices, default=MonthOutcomeChoice.NOT_SELECTED
     )
-    verified_at = models.DateTimeField("核验时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "安置月份"

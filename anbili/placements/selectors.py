@@ -26,6 +26,7 @@ from anbili.placements.models import (
     PlacementMonth,
     PlacementStatus,
 )
+from anbili.placements.verification import SOURCE_LABELS
 from anbili.registry.models import Certificate, CertificateStatus
 from anbili.rules.checks import EVIDENCE_LABELS, CheckCode
 
@@ -198,7 +199,8 @@ class CheckCell:
             if received:
                 when = datetime.fromisoformat(received).strftime("%Y-%m-%d %H:%M")
             payer = f"（{source['payer_uscc']}）" if source.get("payer_uscc") else ""
-            parts.append(f"{source.get('label', '')}{payer}{'，接收时间 ' + when if when else ''}")
+            label = SOURCE_LABELS.get(source.get("source", ""), source.get("source", ""))
+            parts.append(f"{label}{payer}{'，接收时间 ' + when if when else ''}")
         return "；".join(parts) or "无数据"
 
 

@@ -8,13 +8,16 @@ See docs/placements.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from anbili.core.errors import ApplicationError
@@ -57,7 +60,15 @@ from anbili.placements.models import (
     PlacementStatus,
     PlacementStep,
 )
-from anbili.placements.verification import filed_companies, verify_batch, verify_one, yyyymm
+from anbili.placements.verification import (
+    BatchContext,
+    BatchPlacement,
+    BatchResult,
+    filed_companies,
+    verify_batch,
+    verify_one,
+    yyyymm,
+)
 from anbili.regions.models import Region
 from anbili.registry.models import (
     SOURCE_EMPLOYER,
@@ -749,25 +760,74 @@ def placement_verify(
 
 
 def placements_verify_batch(
-    *, business_year: int, employer_ids: list[int] | None = None, chunk: int = 2000
-) -> int:
-    """Batch re-verification of all placements of a business year (set-based loading, the same rules path);
-    returns the number of months written. Locked years are skipped."""
-    queryset = Placement.objects.filter(business_year=business_year).select_related(
-        "employer", "employer__admin_region"
-    )
+    *,
+    business_year: int,
+    employer_ids: list[int] | None = None,
+    chunk: int = 2000,
+    workers: int | None = None,
+) -> BatchResult:
+    """Batch re-verification of all placements of a business year (set-based loading, the same rules path,
+    only changed verdicts written), one transaction per chunk of `chunk` placements. Locked years are
+    skipped.
+
+    On PostgreSQL, outside any transaction, the chunks are shared among `workers` forked processes (default:
+    one per core, at most 4): the work is Python-bound and each process holds its own connection
+    (docs/performance.md, P1). Elsewhere, or with workers=1, the chunks run here one after the other.
+    """
+    queryset = Placement.objects.filter(business_year=business_year)
     if employer_ids is not None:
         queryset = queryset.filter(employer_id__in=employer_ids)
-    written = 0
-    last = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:chunk])
-        if not batch:
-            return written
-        last = batch[-1].pk
-        batch = [p for p in batch if not placement_year_locked(p.employer, business_year)]
-        with transaction.atomic():
-            written += verify_batch(batch, business_year)
+    pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+    ranges = [(pks[i], pks[min(i + chunk, len(pks)) - 1]) for i in range(0, len(pks), chunk)]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    workers = min(workers, len(ranges))
+    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        context = BatchContext(business_year)
+        return _results_sum(_verify_range(context, employer_ids, low, high) for low, high in ranges)
+    # Forked children must not share the parent's connection: close it; each child opens its own.
+    connections.close_all()
+    jobs = [(business_year, employer_ids, low, high) for low, high in ranges]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return _results_sum(pool.map(_verify_range_job, jobs))
+
+
+def _results_sum(results: Iterable[BatchResult]) -> BatchResult:
+    totals = [0, 0, 0]
+    for result in results:
+        totals = [a + b for a, b in zip(totals, result, strict=True)]
+    return BatchResult(*totals)
+
+
+_CHILD_CONTEXTS: dict[int, BatchContext] = {}
+
+
+def _verify_range_job(job: tuple[int, list[int] | None, int, int]) -> BatchResult:
+    # In a worker process: its context (employers, policies, provenance texts) serves all its chunks.
+    business_year, employer_ids, low, high = job
+    context = _CHILD_CONTEXTS.setdefault(business_year, BatchContext(business_year))
+    return _verify_range(context, employer_ids, low, high)
+
+
+def _verify_range(context: BatchContext, employer_ids: list[int] | None, low: int, high: int) -> BatchResult:
+    """Verify the placements of the business year with low <= pk <= high in one transaction."""
+    business_year = context.business_year
+    queryset = Placement.objects.filter(business_year=business_year, pk__gte=low, pk__lte=high)
+    if employer_ids is not None:
+        queryset = queryset.filter(employer_id__in=employer_ids)
+    batch = [
+        BatchPlacement(*row)
+        for row in queryset.order_by("pk").values_list(
+            "pk", "employer_id", "id_number", "female_base_age", "verdicts_digest"
+        )
+    ]
+    missing = {p.employer_id for p in batch} - context.employers.keys()
+    for employer in Employer.objects.filter(pk__in=missing).select_related("admin_region"):
+        context.employers[employer.pk] = employer
+        context.locked[employer.pk] = bool(placement_year_locked(employer, business_year))
+    batch = [p for p in batch if not context.locked[p.employer_id]]
+    with transaction.atomic():
+        return verify_batch(batch, context)
 
 
 # --- step 5: months and evidence ------------------------------------------------------------------------
@@ -794,7 +854,7 @@ def _exclusive_lost(row: PlacementMonth) -> None:
         "passed": False,
         "reason_code": "placed_elsewhere",
         "message": "该月已被其他单位安置登记（已确认或待审核），同一人同一月份不能重复计入",
-        "sources": [{"source": "placements", "label": "安置登记", "received_at": timezone.now().isoformat()}],
+        "sources": [{"source": "placements", "received_at": timezone.now().isoformat()}],
     }
     row.checks = checks
     row.auto_passed = False
@@ -902,6 +962,8 @@ def placement_months_save(
         for month in lost:
             _exclusive_lost(rows[month])
             chosen.discard(month)
+            # No longer the verification's verdict: the next batch re-verification rewrites the months.
+            placement.verdicts_digest = None
         pending = False
         for month, row in rows.items():
             row.selected = month in chosen

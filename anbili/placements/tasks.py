@@ -6,7 +6,7 @@ from anbili.placements.services import placements_verify_batch
 
 
 @task()
-def placements_reverify(business_year: int, employer_ids: list[int] | None = None) -> int:
+def placements_reverify(business_year: int, employer_ids: list[int] | None = None) -> dict[str, int]:
     """Re-verify every placement of the business year (optionally of some employers) with the newest data;
-    returns the months written. Safe to run twice."""
-    return placements_verify_batch(business_year=business_year, employer_ids=employer_ids)
+    returns the placements and months verified and the months written. Safe to run twice."""
+    return placements_verify_batch(business_year=business_year, employer_ids=employer_ids)._asdict()

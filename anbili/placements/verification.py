@@ -8,16 +8,20 @@ Two loaders feed the same path: `person_year_facts` (five queries for one placem
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from hashlib import blake2b
+from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from anbili.core.errors import ApplicationError
@@ -33,7 +37,7 @@ from anbili.placements.models import (
     PlacementMonth,
 )
 from anbili.regions.models import MinimumWage
-from anbili.regions.selectors import female_base_age_for, minimum_wage_for, province_code_of
+from anbili.regions.selectors import female_base_age_for, minimum_wage_for, province_code_of, wage_tier_of
 from anbili.registry.models import (
     Certificate,
     CertificateStatus,
@@ -47,13 +51,13 @@ from anbili.registry.selectors import (
     CertificateRecord,
     FactSource,
     MonthRegistryFacts,
-    PayerRole,
     Payment,
     PersonYearFacts,
     certificate_fact,
     person_year_facts,
+    registry_months,
 )
-from anbili.rules.checks import CheckCode, ContractFact, MonthResult, check_month, counting_certificates
+from anbili.rules.checks import CheckCode, ContractFact, MonthResult, check_month
 
 SOURCE_LABELS = {
     "disability_registry": "残疾人人口基础库",
@@ -73,16 +77,49 @@ def yyyymm(month: Month) -> int:
     return month.year * 100 + month.month
 
 
-def _source(provenance: FactSource | None, source: str = "", **extra: Any) -> dict[str, Any]:
-    if provenance is None:
-        return {"source": source, "label": SOURCE_LABELS.get(source, source), "received_at": None, **extra}
-    return {
-        "source": provenance.source,
-        "label": SOURCE_LABELS.get(provenance.source, provenance.source),
-        "batch_id": provenance.batch_id,
-        "received_at": provenance.received_at.isoformat(),
-        **extra,
-    }
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class SourceEntries:
+    """The provenance entries stored with each verdict, as JSON text built once per distinct (fact source,
+    detail): a batch of thousands of months has only a handful of import batches behind it, and joining
+    ready text is several times cheaper than encoding a dict per month (P1, docs/performance.md)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[FactSource | None, str, str, str], str] = {}
+        self._payments: dict[tuple[FactSource, str], str] = {}
+
+    def entry(
+        self, provenance: FactSource | None, source: str = "", *, key: str = "", value: str = ""
+    ) -> str:
+        """{"source", "batch_id", "received_at"[, key: value]} as JSON; the label is looked up when shown."""
+        cache_key = (provenance, source, key, value)
+        found = self._cache.get(cache_key)
+        if found is None:
+            entry: dict[str, Any]
+            if provenance is None:
+                entry = {"source": source, "received_at": None}
+            else:
+                entry = {
+                    "source": provenance.source,
+                    "batch_id": provenance.batch_id,
+                    "received_at": provenance.received_at.isoformat(),
+                }
+            if key:
+                entry[key] = value
+            found = self._cache[cache_key] = _json(entry)
+        return found
+
+    def payment(self, payment: Payment) -> str:
+        """The entry of a payment row: its source and payer."""
+        key = (payment.provenance, payment.payer_uscc)
+        found = self._payments.get(key)
+        if found is None:
+            found = self._payments[key] = self.entry(
+                payment.provenance, key="payer_uscc", value=payment.payer_uscc
+            )
+        return found
 
 
 @dataclass(frozen=True)
@@ -126,6 +163,16 @@ def _policy_inputs(employer: Employer, business_year: int) -> PolicyInputs:
     return PolicyInputs(minimum_wages=wages, female_base_age=base)
 
 
+def policy_key(employer: Employer) -> tuple[str, int | None, str]:
+    """What _policy_inputs depends on: the province and wage tier of the administrative region and the
+    province of the DPF region (an employer without a tier gets no minimum wage, never a default)."""
+    try:
+        tier: int | None = wage_tier_of(employer.admin_region)
+    except ApplicationError:
+        tier = None
+    return province_code_of(employer.admin_region_id), tier, province_code_of(employer.dpf_region_id)
+
+
 def contract_fact(contract: PlacementContract, *, filed: bool) -> ContractFact:
     """A stored contract as the rules' ContractFact; `filed` says whether the dispatch company is filed."""
     return ContractFact(
@@ -156,87 +203,118 @@ def filed_companies(usccs: Iterable[str], province_code: str, business_year: int
     return {row.company_uscc for row in rows if _filing_overlaps_year(row, business_year)}
 
 
-def _sources_for(code: CheckCode, facts: PersonYearFacts, month: Month) -> list[dict[str, Any]]:
-    registry_month = facts.months[month]
-    if code is CheckCode.WAGE:
-        return [_source(p.provenance, payer_uscc=p.payer_uscc) for p in registry_month.wages]
-    if code is CheckCode.PENSION:
-        return [_source(p.provenance, payer_uscc=p.payer_uscc) for p in registry_month.pensions]
-    if code is CheckCode.MEDICAL:
-        return [_source(p.provenance, payer_uscc=p.payer_uscc) for p in registry_month.medicals]
-    if code is CheckCode.CERTIFICATE:
-        return [_source(c.provenance, number=c.number) for c in registry_month.certificates]
-    if code is CheckCode.AGE:
-        return [_source(facts.person_provenance, "id_number")]
-    if code is CheckCode.CONTRACT:
-        return [_source(None, "employer")]
-    return [_source(None, "placements")]
+def _payment_sources(payments: Sequence[Payment], entries: SourceEntries) -> str:
+    return ",".join([entries.payment(p) for p in payments])
 
 
-def _checks_json(result: MonthResult, facts: PersonYearFacts) -> dict[str, Any]:
-    return {
-        code.value: {
-            "passed": verdict.passed,
-            "reason_code": verdict.reason_code,
-            "message": verdict.message,
-            "sources": _sources_for(code, facts, result.month),
-        }
-        for code, verdict in result.checks.items()
-    }
+# '"wage":{"passed":true,"sources":[' and its failed counterpart, per check, ready to join.
+_PASSED_HEAD = {code: f'"{code.value}":{{"passed":true,"sources":[' for code in CheckCode}
+_FAILED_HEAD = {code: f'"{code.value}":{{"passed":false,' for code in CheckCode}
 
 
-def _certificate_shown(facts: PersonYearFacts, month: Month, month_facts: Any) -> tuple[str, int | None]:
-    counting = counting_certificates(month_facts)
-    chosen = counting or [c.fact for c in facts.months[month].certificates]
-    if not chosen:
-        return "", None
-    best = max(chosen, key=lambda c: (c.kind == "残疾人证", -c.level))
-    return str(best.kind), best.level
+def checks_text(result: MonthResult, sources: dict[CheckCode, str]) -> str:
+    """The stored verdicts of a month as JSON: {code: {"passed", "sources"[, "reason_code", "message"]}}; a
+    passed check stores no empty reason. `sources` holds each check's provenance entries as JSON text."""
+    parts = []
+    for code, verdict in result.checks.items():
+        if verdict.passed:
+            parts.append(f"{_PASSED_HEAD[code]}{sources[code]}]}}")
+        else:
+            parts.append(
+                f'{_FAILED_HEAD[code]}"reason_code":{_json(verdict.reason_code)},'
+                f'"message":{_json(verdict.message)},"sources":[{sources[code]}]}}'
+            )
+    return "{" + ",".join(parts) + "}"
 
 
-def apply_verification(
-    placement: Placement,
+@dataclass(frozen=True, slots=True)
+class MonthVerdict:
+    """What verification stores for one month."""
+
+    month: int  # YYYYMM
+    checks_text: str  # the verdicts as JSON, as written
+    auto_passed: bool
+    weight: int
+    certificate_type: str
+    certificate_level: int | None
+
+    @property
+    def checks(self) -> dict[str, Any]:
+        """The verdicts as PlacementMonth.checks holds them."""
+        return json.loads(self.checks_text)  # type: ignore[no-any-return]
+
+
+def verdicts_digest(verdicts: Sequence[MonthVerdict]) -> int:
+    """A signed 64-bit fingerprint of a placement's twelve stored verdicts (Placement.verdicts_digest)."""
+    text = "\n".join(
+        f"{v.month}|{v.checks_text}|{int(v.auto_passed)}|{v.weight}|{v.certificate_type}|{v.certificate_level}"
+        for v in verdicts
+    )
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+# Python 3.11 looks enum members up through a descriptor: read them once for the per-month path.
+_WAGE, _PENSION, _MEDICAL, _CERTIFICATE, _AGE, _CONTRACT, _EXCLUSIVE = CheckCode
+
+
+def month_verdicts(
     facts: PersonYearFacts,
     *,
     contracts: Sequence[PlacementContract],
     filed: set[str],
     policy: PolicyInputs,
     claimed_elsewhere: set[int],
-    existing: dict[int, PlacementMonth],
-    now: datetime,
-) -> tuple[list[PlacementMonth], list[PlacementMonth]]:
-    """Run check_month for the twelve months; returns (rows to create, rows to update), not saved."""
+    female_base_age: int | None,
+    entries: SourceEntries,
+) -> list[MonthVerdict]:
+    """Run check_month for the twelve months of the business year; nothing is saved."""
     contract_facts = [contract_fact(c, filed=c.dispatch_company_uscc in filed) for c in contracts]
-    base = placement.female_base_age or policy.female_base_age
-    create: list[PlacementMonth] = []
-    update: list[PlacementMonth] = []
-    for month in months_of_year(placement.business_year):
+    base = female_base_age or policy.female_base_age
+    age_source = entries.entry(facts.person_provenance, "id_number")
+    contract_source = entries.entry(None, "employer")
+    exclusive_source = entries.entry(None, "placements")
+    minimum_wages = policy.minimum_wages
+    verdicts = []
+    for month, registry_month in facts.months.items():
         key = yyyymm(month)
-        month_facts = facts.month_facts(
-            month,
-            contracts=contract_facts,
-            minimum_wage=policy.minimum_wages.get(month),
-            claimed_elsewhere=key in claimed_elsewhere,
-            female_base_age=base,
+        result = check_month(
+            facts.month_facts(
+                month,
+                contracts=contract_facts,
+                minimum_wage=minimum_wages.get(month),
+                claimed_elsewhere=key in claimed_elsewhere,
+                female_base_age=base,
+            )
         )
-        result = check_month(month_facts)
-        kind, level = _certificate_shown(facts, month, month_facts)
-        row = existing.get(key)
-        if row is None:
-            row = PlacementMonth(placement=placement, month=key, outcome=MonthOutcomeChoice.NOT_SELECTED)
-            create.append(row)
-        else:
-            update.append(row)
-        row.checks = _checks_json(result, facts)
-        row.auto_passed = result.auto_passed
-        row.weight = result.weight
-        row.certificate_type = kind
-        row.certificate_level = level
-        row.verified_at = now
-    return create, update
+        sources = {
+            _WAGE: _payment_sources(registry_month.wages, entries),
+            _PENSION: _payment_sources(registry_month.pensions, entries),
+            _MEDICAL: _payment_sources(registry_month.medicals, entries),
+            _CERTIFICATE: ",".join(
+                [
+                    entries.entry(c.provenance, key="number", value=c.number)
+                    for c in registry_month.certificates
+                ]
+            ),
+            _AGE: age_source,
+            _CONTRACT: contract_source,
+            _EXCLUSIVE: exclusive_source,
+        }
+        shown = result.certificate
+        verdicts.append(
+            MonthVerdict(
+                month=key,
+                checks_text=checks_text(result, sources),
+                auto_passed=result.auto_passed,
+                weight=result.weight,
+                certificate_type=str(shown.kind) if shown else "",
+                certificate_level=shown.level if shown else None,
+            )
+        )
+    return verdicts
 
 
-UPDATE_FIELDS = ["checks", "auto_passed", "weight", "certificate_type", "certificate_level", "verified_at"]
+VERDICT_FIELDS = ["checks", "auto_passed", "weight", "certificate_type", "certificate_level"]
 
 
 def related_usccs(employer: Employer, business_year: int) -> set[str]:
@@ -274,234 +352,375 @@ def verify_one(placement: Placement, *, now: datetime | None = None) -> list[Pla
         employer.dpf_region_id,
         placement.business_year,
     )
-    existing = {row.month: row for row in PlacementMonth.objects.filter(placement=placement)}
-    create, update = apply_verification(
-        placement,
+    verdicts = month_verdicts(
         facts,
         contracts=contracts,
         filed=filed,
         policy=_policy_inputs(employer, placement.business_year),
         claimed_elsewhere=claims_elsewhere(placement),
-        existing=existing,
-        now=now,
+        female_base_age=placement.female_base_age,
+        entries=SourceEntries(),
     )
+    existing = {row.month: row for row in PlacementMonth.objects.filter(placement=placement)}
+    create, update = [], []
+    for verdict in verdicts:
+        row = existing.get(verdict.month)
+        if row is None:
+            row = PlacementMonth(placement=placement, month=verdict.month)
+            create.append(row)
+        else:
+            update.append(row)
+        row.checks = verdict.checks
+        row.auto_passed = verdict.auto_passed
+        row.weight = verdict.weight
+        row.certificate_type = verdict.certificate_type
+        row.certificate_level = verdict.certificate_level
     PlacementMonth.objects.bulk_create(create)
-    PlacementMonth.objects.bulk_update(update, UPDATE_FIELDS)
+    PlacementMonth.objects.bulk_update(update, VERDICT_FIELDS)
     placement.verified_at = now
-    placement.save(update_fields=["verified_at", "updated_at"])
+    placement.verdicts_digest = verdicts_digest(verdicts)
+    placement.save(update_fields=["verified_at", "verdicts_digest", "updated_at"])
     return sorted([*create, *update], key=lambda row: row.month)
 
 
 # --- batch ----------------------------------------------------------------------------------------------
 
 
-def _provenance(row: Any) -> FactSource:
-    return FactSource(source=row.source, batch_id=row.batch_id, received_at=row.received_at)
-
-
 class _BatchLoader:
-    """Loads the registry facts of many placements of one business year in a fixed number of queries."""
+    """Loads the registry facts of many persons for one business year in a fixed number of queries.
 
-    def __init__(self, placements: Sequence[Placement], business_year: int) -> None:
+    The facts of a month do not depend on the employer, so each person's twelve MonthRegistryFacts are built
+    once. `received_at` comes as text: the rows of one import batch share their provenance, so each
+    distinct (source, batch, time) is parsed and built once (P1, docs/performance.md).
+    """
+
+    def __init__(self, id_numbers: Iterable[str], business_year: int) -> None:
         self.business_year = business_year
-        self.ids = sorted({p.id_number for p in placements})
+        self.ids = sorted(set(id_numbers))
         months = months_of_year(business_year)
         self.months = months
         self.first, self.last = yyyymm(months[0]), yyyymm(months[-1])
+        self._sources: dict[tuple[str, int | None, str], FactSource] = {}
         start, end = months[0].first_day, months[-1].last_day
-        self.persons = {
-            p.id_number: p
-            for p in RegistryPerson.objects.filter(id_number__in=self.ids).only(
-                "id_number", "name", "sex", "birth_date", "source", "batch_id", "received_at"
-            )
-        }
+        self.persons: dict[str, tuple[str, str, date, FactSource]] = {}
+        for id_number, name, sex, birth, source, batch_id, received in RegistryPerson.objects.filter(
+            id_number__in=self.ids
+        ).values_list("id_number", "name", "sex", "birth_date", "source", "batch_id", _RECEIVED):
+            self.persons[id_number] = (name, sex, birth, self._source(source, batch_id, received))
         self.certificates: dict[str, list[CertificateRecord]] = defaultdict(list)
         for c in (
             Certificate.objects.filter(id_number__in=self.ids, valid_from__lte=end)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
             .exclude(status=CertificateStatus.REVOKED)
             .order_by("valid_from", "number")
+            .annotate(received_text=_RECEIVED)
         ):
             self.certificates[c.id_number].append(
                 CertificateRecord(
-                    number=c.number, fact=certificate_fact(c), status=c.status, provenance=_provenance(c)
+                    number=c.number,
+                    fact=certificate_fact(c),
+                    status=c.status,
+                    provenance=self._source(c.source, c.batch_id, c.received_text),
                 )
             )
         self.wages = self._payments(WageMonth)
         self.pensions = self._payments(PensionMonth)
         self.medicals = self._payments(MedicalMonth)
+        self._months: dict[str, dict[Month, MonthRegistryFacts]] = {}
 
-    def _payments(self, model: Any) -> dict[tuple[str, int], list[Any]]:
-        # Tuples, not model instances: the 12 rows × 3 tables per person dominate the loading time.
-        rows: dict[tuple[str, int], list[Any]] = defaultdict(list)
-        sources: dict[tuple[str, int | None, datetime], FactSource] = {}
-        for id_number, month, payer, amount, source, batch_id, received_at in (
-            model._default_manager.filter(id_number__in=self.ids, month__gte=self.first, month__lte=self.last)
-            .order_by("id_number", "month", "payer_uscc")
-            .values_list("id_number", "month", "payer_uscc", "amount", "source", "batch_id", "received_at")
+    def _source(self, source: str, batch_id: int | None, received: str) -> FactSource:
+        key = (source, batch_id, received)
+        found = self._sources.get(key)
+        if found is None:
+            found = self._sources[key] = FactSource(
+                source=source, batch_id=batch_id, received_at=_parse_received(received)
+            )
+        return found
+
+    def _payments(self, model: Any) -> dict[tuple[str, int], tuple[Payment, ...]]:
+        rows: dict[tuple[str, int], list[Payment]] = defaultdict(list)
+        source = self._source
+        for id_number, month, payer, amount, kind, batch_id, received in _payment_rows(
+            model, self.ids, self.first, self.last
         ):
-            key = (source, batch_id, received_at)
-            provenance = sources.get(key)
-            if provenance is None:
-                provenance = sources[key] = FactSource(
-                    source=source, batch_id=batch_id, received_at=received_at
-                )
-            rows[(id_number, month)].append((payer, amount, provenance))
-        return rows
+            rows[(id_number, month)].append(Payment(payer, amount, source(kind, batch_id, received)))
+        return {key: tuple(found) for key, found in rows.items()}
+
+    def months_of(self, id_number: str) -> dict[Month, MonthRegistryFacts]:
+        found = self._months.get(id_number)
+        if found is None:
+            wages, pensions, medicals = self.wages, self.pensions, self.medicals
+
+            def payments(key: int) -> tuple[tuple[Payment, ...], tuple[Payment, ...], tuple[Payment, ...]]:
+                row_key = (id_number, key)
+                return wages.get(row_key, ()), pensions.get(row_key, ()), medicals.get(row_key, ())
+
+            found = self._months[id_number] = registry_months(
+                self.months, self.certificates.get(id_number, ()), payments
+            )
+        return found
 
     def facts(self, id_number: str, employer_uscc: str, related: frozenset[str]) -> PersonYearFacts:
         """The same PersonYearFacts person_year_facts would return for this person and employer."""
-        related = related - {employer_uscc}
-        roles = {uscc: PayerRole.RELATED for uscc in related} | {employer_uscc: PayerRole.EMPLOYER}
-        certificates = tuple(self.certificates.get(id_number, ()))
-
-        def payments(table: dict[tuple[str, int], list[Any]], key: int) -> tuple[Payment, ...]:
-            return tuple(
-                Payment(
-                    payer_uscc=payer,
-                    amount=amount,
-                    payer_role=roles.get(payer, PayerRole.OTHER),
-                    provenance=provenance,
-                )
-                for payer, amount, provenance in table.get((id_number, key), ())
-            )
-
-        by_month = {
-            month: MonthRegistryFacts(
-                month=month,
-                wages=payments(self.wages, yyyymm(month)),
-                pensions=payments(self.pensions, yyyymm(month)),
-                medicals=payments(self.medicals, yyyymm(month)),
-                certificates=tuple(
-                    c for c in certificates if month.overlaps(c.fact.valid_from, c.fact.valid_until)
-                ),
-            )
-            for month in self.months
-        }
         person = self.persons.get(id_number)
+        if person is None:
+            sex, birth, name, provenance = (
+                id_number_sex(id_number),
+                id_number_birth_date(id_number),
+                None,
+                None,
+            )
+        else:
+            name, sex, birth, provenance = person[0], Sex(person[1]), person[2], person[3]
         return PersonYearFacts(
             id_number=id_number,
             employer_uscc=employer_uscc,
-            related_usccs=related,
+            related_usccs=related - {employer_uscc},
             business_year=self.business_year,
-            sex=Sex(person.sex) if person else id_number_sex(id_number),
-            birth_date=person.birth_date if person else id_number_birth_date(id_number),
-            name=person.name if person else None,
-            person_provenance=_provenance(person) if person else None,
-            certificates=certificates,
-            months=by_month,
+            sex=sex,
+            birth_date=birth,
+            name=name,
+            person_provenance=provenance,
+            certificates=tuple(self.certificates.get(id_number, ())),
+            months=self.months_of(id_number),
         )
 
 
-def verify_batch(placements: Sequence[Placement], business_year: int, *, now: datetime | None = None) -> int:
-    """Verify many placements of one business year with set-based loading; returns the months written.
+# `received_at` as text: parsed once per distinct value by _BatchLoader._source.
+_RECEIVED = Cast("received_at", output_field=TextField())
+_PAYMENT_COLUMNS = ("id_number", "month", "payer_uscc", "amount", "source", "batch_id")
 
-    The caller passes placements with `employer` (and its admin_region) selected; contracts, related units,
-    filings, claims and existing months are each loaded in one query for the whole batch.
+
+def _payment_rows(model: Any, ids: list[str], first: int, last: int) -> Iterable[tuple[Any, ...]]:
+    """(id_number, month, payer, amount, source, batch_id, received_at text) of the persons' months.
+
+    PostgreSQL: one statement with the persons as an array parameter (psycopg splits a query with thousands
+    of placeholders slowly) read through the driver; elsewhere the ORM, whose converters give SQLite's
+    amounts their decimal places."""
+    if connection.vendor != "postgresql":
+        return (
+            model._default_manager.filter(id_number__in=ids, month__gte=first, month__lte=last)
+            .order_by("id_number", "month", "payer_uscc")
+            .values_list(*_PAYMENT_COLUMNS, _RECEIVED)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(_PAYMENT_COLUMNS)}, received_at::text FROM {model._meta.db_table} "
+            "WHERE id_number = ANY(%s) AND month BETWEEN %s AND %s ORDER BY id_number, month, payer_uscc",
+            [ids, first, last],
+        )
+        return cursor.fetchall()
+
+
+def _parse_received(text: str) -> datetime:
+    # PostgreSQL prints "2026-11-25 08:00:00.123+00", SQLite "2026-11-25 08:00:00.123456"; both parse.
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class BatchPlacement(NamedTuple):
+    """The columns of a placement batch verification needs."""
+
+    pk: int
+    employer_id: int
+    id_number: str
+    female_base_age: int | None
+    verdicts_digest: int | None
+
+
+class BatchResult(NamedTuple):
+    """What a batch did: placements and months verified, and months written (new or changed verdicts)."""
+
+    placements: int = 0
+    months: int = 0
+    written: int = 0
+
+
+class BatchContext:
+    """What the chunks of one batch run share: the employers (with admin_region), their policy inputs
+    (one look-up per province, wage tier and DPF province) and the provenance texts."""
+
+    def __init__(self, business_year: int) -> None:
+        self.business_year = business_year
+        self.employers: dict[int, Employer] = {}
+        self.locked: dict[int, bool] = {}  # employer id: the year is locked (placement_year_locked)
+        self.entries = SourceEntries()
+        self._policies: dict[tuple[str, int | None, str], PolicyInputs] = {}
+
+    def policy(self, employer: Employer) -> PolicyInputs:
+        key = policy_key(employer)
+        found = self._policies.get(key)
+        if found is None:
+            found = self._policies[key] = _policy_inputs(employer, self.business_year)
+        return found
+
+
+def verify_batch(
+    placements: Sequence[BatchPlacement], context: BatchContext, *, now: datetime | None = None
+) -> BatchResult:
+    """Verify many placements of one business year with set-based loading and the one rules path.
+
+    `context.employers` holds every placement's employer. Contracts, related units, filings and claims are
+    each loaded in one query for the whole batch; the months of a placement are written only when its
+    verdicts differ from the stored ones (Placement.verdicts_digest).
     """
     now = now or timezone.now()
     if not placements:
-        return 0
-    loader = _BatchLoader(placements, business_year)
+        return BatchResult()
+    with _collector_paused():
+        return _verify_batch(placements, context, now)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A chunk builds several hundred thousand small objects that reference counting frees; the cyclic
+    collector would walk them again and again (a third of the loading time, docs/performance.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _verify_batch(placements: Sequence[BatchPlacement], context: BatchContext, now: datetime) -> BatchResult:
+    business_year = context.business_year
+    employers = context.employers
+    loader = _BatchLoader((p.id_number for p in placements), business_year)
     placement_ids = [p.pk for p in placements]
     contracts: dict[int, list[PlacementContract]] = defaultdict(list)
     for contract in PlacementContract.objects.filter(placement_id__in=placement_ids).order_by("start", "pk"):
         contracts[contract.placement_id].append(contract)
-    employers = {p.employer_id: p.employer for p in placements}
+    employer_ids = {p.employer_id for p in placements}
     related: dict[int, set[str]] = defaultdict(set)
     for employer_id, uscc in RelatedUnit.objects.filter(
-        employer_id__in=employers, business_year=business_year
+        employer_id__in=employer_ids, business_year=business_year
     ).values_list("employer_id", "uscc"):
         related[employer_id].add(uscc)
+    frozen_related = {eid: frozenset(related[eid]) for eid in employer_ids}
     dispatch_usccs = {c.dispatch_company_uscc for rows in contracts.values() for c in rows if c.is_dispatch}
     filings = list(DispatchFiling.objects.filter(company_uscc__in=dispatch_usccs)) if dispatch_usccs else []
+    filed_by_province: dict[str, set[str]] = {}
     claims: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for id_number, month, employer_id in PersonMonthClaim.objects.filter(
         id_number__in=loader.ids, month__gte=loader.first, month__lte=loader.last
     ).values_list("id_number", "month", "placement__employer_id"):
         claims[id_number].append((month, employer_id))
-    existing: dict[int, dict[int, PlacementMonth]] = defaultdict(dict)
-    for row in PlacementMonth.objects.filter(placement_id__in=placement_ids).only(
-        "pk", "placement_id", "month", *UPDATE_FIELDS, "outcome", "selected"
-    ):
-        existing[row.placement_id][row.month] = row
-    # Policy depends on the county (minimum-wage tier) and the province only: one look-up per pair.
-    by_place: dict[tuple[str, str], PolicyInputs] = {}
-    policies: dict[int, PolicyInputs] = {}
-    for eid, employer in employers.items():
-        place = (employer.admin_region_id, employer.dpf_region_id[:2])
-        if place not in by_place:
-            by_place[place] = _policy_inputs(employer, business_year)
-        policies[eid] = by_place[place]
-    create: list[PlacementMonth] = []
-    update: list[PlacementMonth] = []
+    policies = {eid: context.policy(employers[eid]) for eid in employer_ids}
+    changed: list[tuple[int, MonthVerdict]] = []
+    digests: list[tuple[int, int]] = []
+    months = 0
     for placement in placements:
         employer = employers[placement.employer_id]
         province = employer.dpf_region_id[:2]
-        filed = {
-            f.company_uscc
-            for f in filings
-            if f.region_code.startswith(province) and _filing_overlaps_year(f, business_year)
-        }
-        facts = loader.facts(placement.id_number, employer.uscc, frozenset(related[placement.employer_id]))
+        filed = filed_by_province.get(province)
+        if filed is None:
+            filed = filed_by_province[province] = {
+                f.company_uscc
+                for f in filings
+                if f.region_code.startswith(province) and _filing_overlaps_year(f, business_year)
+            }
+        facts = loader.facts(placement.id_number, employer.uscc, frozen_related[placement.employer_id])
         elsewhere = {m for m, eid in claims.get(placement.id_number, ()) if eid != placement.employer_id}
-        new, changed = apply_verification(
-            placement,
+        verdicts = month_verdicts(
             facts,
             contracts=contracts[placement.pk],
             filed=filed,
             policy=policies[placement.employer_id],
             claimed_elsewhere=elsewhere,
-            existing=existing[placement.pk],
-            now=now,
+            female_base_age=placement.female_base_age,
+            entries=context.entries,
         )
-        create.extend(new)
-        update.extend(changed)
+        months += len(verdicts)
+        digest = verdicts_digest(verdicts)
+        digests.append((placement.pk, digest))
+        if digest != placement.verdicts_digest:
+            changed.extend((placement.pk, verdict) for verdict in verdicts)
+    _months_write(changed)
+    _placements_verified(digests, now)
+    return BatchResult(placements=len(placements), months=months, written=len(changed))
+
+
+def _months_write(rows: list[tuple[int, MonthVerdict]]) -> None:
+    if not rows:
+        return
     if connection.vendor == "postgresql":
-        _upsert_months_copy([*create, *update])
-    else:
-        PlacementMonth.objects.bulk_create(create, batch_size=2000)
-        PlacementMonth.objects.bulk_update(update, UPDATE_FIELDS, batch_size=2000)
-    Placement.objects.filter(pk__in=placement_ids).update(verified_at=now)
-    return len(create) + len(update)
+        _upsert_months_copy(rows)
+        return
+    PlacementMonth.objects.bulk_create(
+        [
+            PlacementMonth(
+                placement_id=pid,
+                month=v.month,
+                checks=v.checks,
+                auto_passed=v.auto_passed,
+                weight=v.weight,
+                certificate_type=v.certificate_type,
+                certificate_level=v.certificate_level,
+            )
+            for pid, v in rows
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["placement", "month"],
+        update_fields=VERDICT_FIELDS,
+    )
 
 
-def _upsert_months_copy(rows: list[PlacementMonth]) -> None:
-    """PostgreSQL: COPY the verdicts into a staging table and upsert them in one statement. bulk_update
-    builds a CASE per row and column and was the batch's bottleneck (docs/performance.md)."""
+def _placements_verified(digests: list[tuple[int, int]], now: datetime) -> None:
+    """Stamp verified_at and the verdicts' digest on every placement of the chunk in one statement."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Placement._meta.db_table} AS p SET verified_at = %s, verdicts_digest = s.digest "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS s(id, digest) WHERE p.id = s.id",
+                [now, [pk for pk, _ in digests], [digest for _, digest in digests]],
+            )
+        return
+    Placement.objects.bulk_update(
+        [Placement(pk=pk, verified_at=now, verdicts_digest=digest) for pk, digest in digests],
+        ["verified_at", "verdicts_digest"],
+        batch_size=500,
+    )
+
+
+def _upsert_months_copy(rows: list[tuple[int, MonthVerdict]]) -> None:
+    """PostgreSQL: COPY the changed verdicts into a staging table and upsert them in one statement.
+    bulk_update builds a CASE per row and column and was the batch's bottleneck (docs/performance.md)."""
+    if not rows:
+        return
     table = PlacementMonth._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS placement_month_stage (placement_id bigint, month integer, "
             "checks jsonb, auto_passed boolean, weight smallint, certificate_type varchar(8), "
-            "certificate_level smallint, verified_at timestamptz) ON COMMIT DROP"
+            "certificate_level smallint) ON COMMIT DROP"
         )
         raw = cursor.cursor
         with raw.copy(
             "COPY placement_month_stage (placement_id, month, checks, auto_passed, weight, certificate_type, "
-            "certificate_level, verified_at) FROM STDIN"
+            "certificate_level) FROM STDIN"
         ) as copy:
-            for row in rows:
+            for pid, v in rows:
                 copy.write_row(
                     (
-                        row.placement_id,
-                        row.month,
-                        json.dumps(row.checks, ensure_ascii=False),
-                        row.auto_passed,
-                        row.weight,
-                        row.certificate_type,
-                        row.certificate_level,
-                        row.verified_at,
+                        pid,
+                        v.month,
+                        v.checks_text,
+                        v.auto_passed,
+                        v.weight,
+                        v.certificate_type,
+                        v.certificate_level,
                     )
                 )
         cursor.execute(
             f"INSERT INTO {table} (placement_id, month, checks, auto_passed, weight, certificate_type, "
-            "certificate_level, verified_at, selected, outcome) "
+            "certificate_level, selected, outcome) "
             "SELECT placement_id, month, checks, auto_passed, weight, certificate_type, certificate_level, "
-            f"verified_at, false, '{MonthOutcomeChoice.NOT_SELECTED.value}' FROM placement_month_stage "
+            f"false, '{MonthOutcomeChoice.NOT_SELECTED.value}' FROM placement_month_stage "
             "ON CONFLICT (placement_id, month) DO UPDATE SET checks = EXCLUDED.checks, "
             "auto_passed = EXCLUDED.auto_passed, weight = EXCLUDED.weight, "
-            "certificate_type = EXCLUDED.certificate_type, certificate_level = EXCLUDED.certificate_level, "
-            "verified_at = EXCLUDED.verified_at"
+            "certificate_type = EXCLUDED.certificate_type, certificate_level = EXCLUDED.certificate_level"
         )
         cursor.execute("TRUNCATE placement_month_stage")

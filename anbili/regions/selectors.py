@@ -309,6 +309,11 @@ def minimum_wage_for(region: Region | str, month_first_day: date, *, tier: int |
     return _minimum_wage(code, _tier_of(target, tier), month_first_day, _province_name_lookup(code)).amount
 
 
+def wage_tier_of(region: Region) -> int:
+    """The county's minimum-wage tier (1-3); raises WageTierUnknown for a non-county or an unset tier."""
+    return _tier_of(region, None)
+
+
 def levy_periods_for(
     province_code: str, on: date
 ) -> tuple[StagedLevyParams | None, SmallEnterpriseExemptionParams | None]:

@@ -7,7 +7,7 @@ needs, each with its provenance, in five queries whatever the size of the mirror
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -61,11 +61,11 @@ class PayerRole:
 
 @dataclass(frozen=True, slots=True)
 class Payment:
-    """One pension, medical or wage row of the person for a month."""
+    """One pension, medical or wage row of the person for a month (PersonYearFacts.payer_role says how its
+    unit relates to the employer)."""
 
     payer_uscc: str
     amount: Decimal
-    payer_role: str
     provenance: FactSource
 
 
@@ -81,28 +81,51 @@ class CertificateRecord:
 
 @dataclass(frozen=True, slots=True)
 class MonthRegistryFacts:
-    """The registry's facts of one month: every payment found (by any unit) and the certificates in force."""
+    """The registry's facts of one month: every payment found (by any unit) and the certificates in force.
+
+    They do not depend on the employer, so batch verification builds them once per person; the rules'
+    views of them (wage records, payer sets, certificate facts) are worked out once, on creation.
+    """
 
     month: Month
     wages: tuple[Payment, ...] = ()
     pensions: tuple[Payment, ...] = ()
     medicals: tuple[Payment, ...] = ()
     certificates: tuple[CertificateRecord, ...] = ()
+    wage_records: tuple[WageRecord, ...] = field(init=False, repr=False, compare=False)
+    pension_payers: frozenset[str] = field(init=False, repr=False, compare=False)  # paid 职工养老
+    medical_payers: frozenset[str] = field(init=False, repr=False, compare=False)  # paid 职工医保
+    certificate_facts: tuple[CertificateFact, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def wage_records(self) -> tuple[WageRecord, ...]:
-        """Wage rows as the rules take them."""
-        return tuple(WageRecord(p.payer_uscc, p.amount) for p in self.wages)
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "wage_records", tuple(WageRecord(p.payer_uscc, p.amount) for p in self.wages)
+        )
+        object.__setattr__(self, "pension_payers", frozenset(p.payer_uscc for p in self.pensions))
+        object.__setattr__(self, "medical_payers", frozenset(p.payer_uscc for p in self.medicals))
+        object.__setattr__(self, "certificate_facts", tuple(c.fact for c in self.certificates))
 
-    @property
-    def pension_payers(self) -> frozenset[str]:
-        """Units that paid 职工养老 for the month."""
-        return frozenset(p.payer_uscc for p in self.pensions)
 
-    @property
-    def medical_payers(self) -> frozenset[str]:
-        """Units that paid 职工医保 for the month."""
-        return frozenset(p.payer_uscc for p in self.medicals)
+def registry_months(
+    months: Sequence[Month],
+    certificates: Sequence[CertificateRecord],
+    payments: Callable[[int], tuple[tuple[Payment, ...], tuple[Payment, ...], tuple[Payment, ...]]],
+) -> dict[Month, MonthRegistryFacts]:
+    """The year's MonthRegistryFacts: `payments(YYYYMM)` gives the month's (wages, pensions, medicals); a
+    certificate belongs to every month it is in force on at least one day."""
+    by_month: dict[Month, MonthRegistryFacts] = {}
+    for month in months:
+        wages, pensions, medicals = payments(month.year * 100 + month.month)
+        by_month[month] = MonthRegistryFacts(
+            month=month,
+            wages=wages,
+            pensions=pensions,
+            medicals=medicals,
+            certificates=tuple(
+                c for c in certificates if month.overlaps(c.fact.valid_from, c.fact.valid_until)
+            ),
+        )
+    return by_month
 
 
 @dataclass(frozen=True)
@@ -124,6 +147,12 @@ class PersonYearFacts:
     def in_registry(self) -> bool:
         """Whether the disability registry knows the person (otherwise the employer fills the fields)."""
         return self.name is not None
+
+    def payer_role(self, payer_uscc: str) -> str:
+        """How a payment's unit relates to the employer: employer, related or other (PayerRole)."""
+        if payer_uscc == self.employer_uscc:
+            return PayerRole.EMPLOYER
+        return PayerRole.RELATED if payer_uscc in self.related_usccs else PayerRole.OTHER
 
     def month_facts(
         self,
@@ -147,7 +176,9 @@ class PersonYearFacts:
             wages=facts.wage_records,
             pension_payers=facts.pension_payers,
             medical_payers=facts.medical_payers,
-            certificates=(*(c.fact for c in facts.certificates), *extra_certificates),
+            certificates=(*facts.certificate_facts, *extra_certificates)
+            if extra_certificates
+            else facts.certificate_facts,
             contracts=tuple(contracts),
             minimum_wage=minimum_wage,
             claimed_elsewhere=claimed_elsewhere,
@@ -158,21 +189,14 @@ def _provenance(row: Any) -> FactSource:
     return FactSource(source=row.source, batch_id=row.batch_id, received_at=row.received_at)
 
 
-def _payments(
-    model: type[MonthlyPayment], id_number: str, first: int, last: int, roles: dict[str, str]
-) -> dict[int, list[Payment]]:
+def _payments(model: type[MonthlyPayment], id_number: str, first: int, last: int) -> dict[int, list[Payment]]:
     by_month: dict[int, list[Payment]] = {}
     rows = model._default_manager.filter(id_number=id_number, month__gte=first, month__lte=last).only(
         "payer_uscc", "month", "amount", "source", "batch_id", "received_at"
     )
     for row in rows.order_by("month", "payer_uscc"):
         by_month.setdefault(row.month, []).append(
-            Payment(
-                payer_uscc=row.payer_uscc,
-                amount=row.amount,
-                payer_role=roles.get(row.payer_uscc, PayerRole.OTHER),
-                provenance=_provenance(row),
-            )
+            Payment(payer_uscc=row.payer_uscc, amount=row.amount, provenance=_provenance(row))
         )
     return by_month
 
@@ -194,13 +218,12 @@ def person_year_facts(
     """The month-by-month registry facts of a person for an employer's business year, in five queries
     (person, certificates, wage, pension, medical) whatever the data size.
 
-    Payments by every unit are returned, each marked employer / related / other: the rules need the other
-    payers too, to tell the employer where the record was found. Revoked (注销) certificates are left out;
-    replaced ones still count for the period they were valid.
+    Payments by every unit are returned (`payer_role` tells employer / related / other): the rules need the
+    other payers too, to tell the employer where the record was found. Revoked (注销) certificates are left
+    out; replaced ones still count for the period they were valid.
     """
     number = validate_id_number(id_number)
     related = frozenset(related_usccs) - {employer_uscc}
-    roles = {uscc: PayerRole.RELATED for uscc in related} | {employer_uscc: PayerRole.EMPLOYER}
     months = months_of_year(business_year)
     first, last = int(str(months[0])), int(str(months[-1]))
     start, end = months[0].first_day, months[-1].last_day
@@ -215,22 +238,14 @@ def person_year_facts(
         .exclude(status=CertificateStatus.REVOKED)
         .order_by("valid_from", "number")
     )
-    wages = _payments(WageMonth, number, first, last, roles)
-    pensions = _payments(PensionMonth, number, first, last, roles)
-    medicals = _payments(MedicalMonth, number, first, last, roles)
-
-    by_month: dict[Month, MonthRegistryFacts] = {}
-    for month in months:
-        key = int(str(month))
-        by_month[month] = MonthRegistryFacts(
-            month=month,
-            wages=tuple(wages.get(key, ())),
-            pensions=tuple(pensions.get(key, ())),
-            medicals=tuple(medicals.get(key, ())),
-            certificates=tuple(
-                c for c in certificates if month.overlaps(c.fact.valid_from, c.fact.valid_until)
-            ),
-        )
+    wages = _payments(WageMonth, number, first, last)
+    pensions = _payments(PensionMonth, number, first, last)
+    medicals = _payments(MedicalMonth, number, first, last)
+    by_month = registry_months(
+        months,
+        certificates,
+        lambda key: (tuple(wages.get(key, ())), tuple(pensions.get(key, ())), tuple(medicals.get(key, ()))),
+    )
     return PersonYearFacts(
         id_number=number,
         employer_uscc=employer_uscc,

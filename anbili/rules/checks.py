@@ -18,11 +18,11 @@ from anbili.core.identifiers import Sex
 from anbili.core.month import Month
 from anbili.rules.counting import CertificateKind, certificate_counts, certificate_weight
 from anbili.rules.retirement import (
-    MINIMUM_WORKING_AGE,
     add_months,
     has_reached_retirement,
     retirement_age,
     retirement_month,
+    working_age_start,
 )
 
 
@@ -141,11 +141,13 @@ PASSED = CheckResult(passed=True)
 
 @dataclass(frozen=True, slots=True)
 class MonthResult:
-    """All seven verdicts of a month and the certificate weight in force that month."""
+    """All seven verdicts of a month, the certificate weight in force that month and the certificate shown
+    in the verification table's 残疾证类型/等级 columns (None when the month has none)."""
 
     month: Month
     checks: dict[CheckCode, CheckResult] = field(default_factory=dict)
     weight: int = 1
+    certificate: CertificateFact | None = None
 
     @property
     def auto_passed(self) -> bool:
@@ -171,7 +173,8 @@ def contract_is_long_enough(contract: ContractFact) -> bool:
 
 def covering_contracts(facts: MonthFacts) -> list[ContractFact]:
     """The contracts that cover at least one day of the month."""
-    return [contract for contract in facts.contracts if facts.month.overlaps(contract.start, contract.end)]
+    month = facts.month
+    return [contract for contract in facts.contracts if month.overlaps(contract.start, contract.end)]
 
 
 def _payers(contracts: list[ContractFact], facts: MonthFacts, attribute: str) -> set[str]:
@@ -179,11 +182,17 @@ def _payers(contracts: list[ContractFact], facts: MonthFacts, attribute: str) ->
     return {getattr(contract, attribute) for contract in contracts} or {facts.employer_uscc}
 
 
-def check_wage(facts: MonthFacts) -> CheckResult:
+# The checks below take the month's covering contracts / counting certificates when check_month has already
+# computed them (once per month instead of once per check); called alone they compute them.
+
+
+def check_wage(facts: MonthFacts, covering: list[ContractFact] | None = None) -> CheckResult:
     """Wage paid by the contract's wage payer ≥ the month's minimum wage (财税〔2015〕72号 第七条)."""
     if not facts.wages:
         return _fail("wage_missing", "未查询到该月工资发放记录，请上传工资发放证明")
-    payers = _payers(covering_contracts(facts), facts, "wage_payer_uscc")
+    if covering is None:
+        covering = covering_contracts(facts)
+    payers = _payers(covering, facts, "wage_payer_uscc")
     own = [record for record in facts.wages if record.payer_uscc in payers]
     if not own:
         others = "、".join(sorted({record.payer_uscc for record in facts.wages}))
@@ -204,12 +213,18 @@ def check_wage(facts: MonthFacts) -> CheckResult:
 
 
 def _insurance_check(
-    facts: MonthFacts, paid_by: Collection[str], attribute: str, kind: str, short: str, evidence: str
+    facts: MonthFacts,
+    covering: list[ContractFact] | None,
+    paid_by: Collection[str],
+    attribute: str,
+    kind: str,
+    short: str,
+    evidence: str,
 ) -> CheckResult:
     if not paid_by:
         return _fail(f"{kind}_missing", f"未查询到该月{short}缴费记录，请上传{evidence}或核实参保登记")
-    payers = _payers(covering_contracts(facts), facts, attribute)
-    if not payers & set(paid_by):
+    payers = _payers(covering_contracts(facts) if covering is None else covering, facts, attribute)
+    if payers.isdisjoint(paid_by):
         others = "、".join(sorted(paid_by))
         noun = "社保" if kind == "pension" else "医保"
         return _fail(
@@ -219,34 +234,50 @@ def _insurance_check(
     return PASSED
 
 
-def check_pension(facts: MonthFacts) -> CheckResult:
+def check_pension(facts: MonthFacts, covering: list[ContractFact] | None = None) -> CheckResult:
     """职工养老保险 paid for the month by the contract's social-insurance payer (财税〔2015〕72号 第七条)."""
     return _insurance_check(
-        facts, facts.pension_payers, "pension_payer_uscc", "pension", "职工养老保险", "社会保险缴费凭证"
+        facts,
+        covering,
+        facts.pension_payers,
+        "pension_payer_uscc",
+        "pension",
+        "职工养老保险",
+        "社会保险缴费凭证",
     )
 
 
-def check_medical(facts: MonthFacts) -> CheckResult:
+def check_medical(facts: MonthFacts, covering: list[ContractFact] | None = None) -> CheckResult:
     """职工医保 paid for the month by the contract's medical-insurance payer (财税〔2015〕72号 第七条)."""
     return _insurance_check(
-        facts, facts.medical_payers, "medical_payer_uscc", "medical", "职工医保", "医疗保险缴费凭证"
+        facts,
+        covering,
+        facts.medical_payers,
+        "medical_payer_uscc",
+        "medical",
+        "职工医保",
+        "医疗保险缴费凭证",
     )
 
 
 def counting_certificates(facts: MonthFacts) -> list[CertificateFact]:
     """Certificates valid on at least one day of the month that count (level and review status)."""
+    month = facts.month
     return [
         certificate
         for certificate in facts.certificates
-        if facts.month.overlaps(certificate.valid_from, certificate.valid_until)
+        if month.overlaps(certificate.valid_from, certificate.valid_until)
         and certificate_counts(certificate.kind, certificate.level)
-        and certificate.source in (CertificateSource.REGISTRY, CertificateSource.MANUAL_APPROVED)
+        and certificate.source in _TRUSTED
     ]
 
 
-def check_certificate(facts: MonthFacts) -> CheckResult:
+_TRUSTED = (CertificateSource.REGISTRY, CertificateSource.MANUAL_APPROVED)
+
+
+def check_certificate(facts: MonthFacts, counting: list[CertificateFact] | None = None) -> CheckResult:
     """A counting 残疾人证 (1-4 级) or 残疾军人证 (1-8 级) valid in the month (财税〔2015〕72号 第七条)."""
-    if counting_certificates(facts):
+    if counting_certificates(facts) if counting is None else counting:
         return PASSED
     in_month = [c for c in facts.certificates if facts.month.overlaps(c.valid_from, c.valid_until)]
     if not in_month:
@@ -266,15 +297,37 @@ def check_certificate(facts: MonthFacts) -> CheckResult:
     return _fail("certificate_rejected", "补充的残疾证未通过残联审核，请核实后重新上传证明材料")
 
 
-def month_weight(facts: MonthFacts) -> int:
+def month_weight(facts: MonthFacts, counting: list[CertificateFact] | None = None) -> int:
     """Weight in force for the month: the highest of the counting certificates, 1 when none counts."""
-    return max((certificate_weight(c.kind, c.level) for c in counting_certificates(facts)), default=1)
+    if counting is None:
+        counting = counting_certificates(facts)
+    return max((certificate_weight(c.kind, c.level) for c in counting), default=1)
+
+
+def shown_certificate(
+    facts: MonthFacts, counting: list[CertificateFact] | None = None
+) -> CertificateFact | None:
+    """The certificate the verification table shows for the month (残疾证类型/等级): the best counting one,
+    else the best one in force; a 残疾人证 before a 残疾军人证, then the more severe level."""
+    if counting is None:
+        counting = counting_certificates(facts)
+    chosen = counting or [c for c in facts.certificates if facts.month.overlaps(c.valid_from, c.valid_until)]
+    if not chosen:
+        return None
+    return max(chosen, key=_shown_order)
+
+
+_DISABLED_PERSON = CertificateKind.DISABLED_PERSON
+
+
+def _shown_order(certificate: CertificateFact) -> tuple[bool, int]:
+    return certificate.kind == _DISABLED_PERSON, -certificate.level
 
 
 def check_age(facts: MonthFacts) -> CheckResult:
     """≥ 16 and below retirement age on the month's first day (财税〔2015〕72号 第七条; 决定 2024-09-13)."""
     day = facts.month.first_day
-    if day < add_months(facts.birth_date, MINIMUM_WORKING_AGE * 12):
+    if day < working_age_start(facts.birth_date):
         return _fail(
             "under_working_age", f"{facts.month.year}年{facts.month.month}月1日未满16周岁，不在就业年龄段"
         )
@@ -288,10 +341,10 @@ def check_age(facts: MonthFacts) -> CheckResult:
     return PASSED
 
 
-def check_contract(facts: MonthFacts) -> CheckResult:
+def check_contract(facts: MonthFacts, covering: list[ContractFact] | None = None) -> CheckResult:
     """A contract of ≥ 1 year or 在编 covers the month; dispatch needs agreement and filing (财税〔2015〕72号
     第七条/第九条)."""
-    contracts = covering_contracts(facts)
+    contracts = covering_contracts(facts) if covering is None else covering
     if not contracts:
         return _fail("contract_missing", "该月没有有效的劳动合同（或编制证明），请补充合同信息")
     long_enough = [c for c in contracts if contract_is_long_enough(c)]
@@ -319,23 +372,28 @@ def check_exclusive(facts: MonthFacts) -> CheckResult:
     return PASSED
 
 
-CHECKS = {
-    CheckCode.WAGE: check_wage,
-    CheckCode.PENSION: check_pension,
-    CheckCode.MEDICAL: check_medical,
-    CheckCode.CERTIFICATE: check_certificate,
-    CheckCode.AGE: check_age,
-    CheckCode.CONTRACT: check_contract,
-    CheckCode.EXCLUSIVE: check_exclusive,
-}
+# Python 3.11 looks enum members up through a descriptor: read them once for the per-month path.
+_WAGE, _PENSION, _MEDICAL, _CERTIFICATE, _AGE, _CONTRACT, _EXCLUSIVE = CheckCode
 
 
 def check_month(facts: MonthFacts) -> MonthResult:
-    """Run the seven checks of one placement month (财税〔2015〕72号 第七条/第九条; rules.md §1)."""
+    """Run the seven checks of one placement month, in column order (财税〔2015〕72号 第七条/第九条; rules.md
+    §1). The covering contracts and counting certificates are worked out once for all checks."""
+    covering = covering_contracts(facts)
+    counting = counting_certificates(facts)
     return MonthResult(
         month=facts.month,
-        checks={code: check(facts) for code, check in CHECKS.items()},
-        weight=month_weight(facts),
+        checks={
+            _WAGE: check_wage(facts, covering),
+            _PENSION: check_pension(facts, covering),
+            _MEDICAL: check_medical(facts, covering),
+            _CERTIFICATE: check_certificate(facts, counting),
+            _AGE: check_age(facts),
+            _CONTRACT: check_contract(facts, covering),
+            _EXCLUSIVE: check_exclusive(facts),
+        },
+        weight=month_weight(facts, counting),
+        certificate=shown_certificate(facts, counting),
     )
 
 

@@ -28,15 +28,22 @@ SEVERE_LEVELS: dict[CertificateKind, range] = {
 }
 
 
+def _levels(table: dict[CertificateKind, range], kind: CertificateKind | str) -> range:
+    # A StrEnum member hashes like its value, so a plain "残疾人证" finds its row without building the enum
+    # (asked several times per verified month); an unknown kind still raises ValueError.
+    found = table.get(kind)  # type: ignore[call-overload]
+    return found if found is not None else table[CertificateKind(kind)]
+
+
 def certificate_counts(kind: CertificateKind | str, level: int) -> bool:
     """Whether a certificate counts at all: 残疾人证 1-4 级, 残疾军人证 1-8 级 (财税〔2015〕72号 第七条;
     联网认证 rules.md §1)."""
-    return level in COUNTED_LEVELS[CertificateKind(kind)]
+    return level in _levels(COUNTED_LEVELS, kind)
 
 
 def certificate_weight(kind: CertificateKind | str, level: int) -> int:
     """2 for a severe certificate (残疾人证 1-2 级, 残疾军人证 1-3 级), else 1 (财税〔2015〕72号 第七条)."""
-    return 2 if level in SEVERE_LEVELS[CertificateKind(kind)] else 1
+    return 2 if level in _levels(SEVERE_LEVELS, kind) else 1
 
 
 class MonthOutcome(StrEnum):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from anbili.core.identifiers import Sex
@@ -70,15 +71,26 @@ def retirement_age(sex: Sex | str, birth_date: date, female_base_age: int = 55) 
     return Age(group.original_age + extra // 12, extra % 12)
 
 
+@lru_cache(maxsize=65536)
 def add_months(day: date, months: int) -> date:
-    """Move a date forward by whole months, clamping to the target month's last day."""
+    """Move a date forward by whole months, clamping to the target month's last day. Cached: pure, and asked
+    for every contract of every verified month."""
     target = Month.from_date(day).add(months)
     return date(target.year, target.month, min(day.day, calendar.monthrange(target.year, target.month)[1]))
 
 
+@lru_cache(maxsize=65536)
 def retirement_date(sex: Sex | str, birth_date: date, female_base_age: int = 55) -> date:
-    """The day the person attains statutory retirement age (决定 2024-09-13 对照表)."""
+    """The day the person attains statutory retirement age (决定 2024-09-13 对照表). Cached: pure, and asked
+    once per verified month."""
     return add_months(birth_date, retirement_age(sex, birth_date, female_base_age).total_months)
+
+
+@lru_cache(maxsize=65536)
+def working_age_start(birth_date: date) -> date:
+    """The day the person turns 16, the minimum working age (财税〔2015〕72号 第七条). Cached like
+    retirement_date."""
+    return add_months(birth_date, MINIMUM_WORKING_AGE * 12)
 
 
 def retirement_month(sex: Sex | str, birth_date: date, female_base_age: int = 55) -> Month:
@@ -95,6 +107,6 @@ def is_working_age(sex: Sex | str, birth_date: date, on: date | Month, female_ba
     """≥ 16 and below statutory retirement age on `on`, a Month meaning its first day (财税〔2015〕72号
     第七条 就业年龄段; 决定 2024-09-13)."""
     day = on.first_day if isinstance(on, Month) else on
-    if day < add_months(birth_date, MINIMUM_WORKING_AGE * 12):
+    if day < working_age_start(birth_date):
         return False
     return not has_reached_retirement(sex, birth_date, day, female_base_age)

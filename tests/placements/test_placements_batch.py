@@ -4,7 +4,7 @@ import pytest
 
 from anbili.employers.models import RelatedUnit, RelationKind
 from anbili.placements import services
-from anbili.placements.models import PlacementMonth
+from anbili.placements.models import Placement, PlacementMonth
 from tests.placements.placement_data import (
     TODAY,
     YEAR,
@@ -30,7 +30,7 @@ def _snapshot(placements):
             r.weight,
             r.certificate_type,
             r.certificate_level,
-            {code: (v["passed"], v["reason_code"], v["message"]) for code, v in r.checks.items()},
+            r.checks,  # verdicts, reasons and provenance alike
         )
         for r in rows
     ]
@@ -73,12 +73,18 @@ def test_batch_and_single_paths_store_the_same_verdicts(employer, user):
     for placement in placements:
         services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
     single = _snapshot(placements)
+    # The digest says what is stored: cleared with the verdicts, so the batch must compute and write them all.
     PlacementMonth.objects.filter(placement__in=placements).update(checks={}, auto_passed=False, weight=1)
-    written = services.placements_verify_batch(business_year=YEAR, employer_ids=[employer.pk], chunk=3)
-    assert written == 48
+    Placement.objects.filter(pk__in=[p.pk for p in placements]).update(verdicts_digest=None)
+    result = services.placements_verify_batch(business_year=YEAR, employer_ids=[employer.pk], chunk=3)
+    assert result == (4, 48, 48)
+    assert _snapshot(placements) == single
+    # Nothing changed since: everything is verified again, nothing is written.
+    again = services.placements_verify_batch(business_year=YEAR, employer_ids=[employer.pk], chunk=3)
+    assert again == (4, 48, 0)
     assert _snapshot(placements) == single
     exclusive = [row for row in single if row[0] == placements[2].pk]
-    assert all(not row[6]["exclusive"][0] for row in exclusive)
+    assert all(not row[6]["exclusive"]["passed"] for row in exclusive)
     assert any(row[2] for row in single) and any(not row[2] for row in single)
 
 
@@ -91,5 +97,11 @@ def test_reverify_task_runs_the_batch(employer, user):
     assert not PlacementMonth.objects.get(placement=placement, month=202512).auto_passed
     payments(number, payer=employer.uscc, months=[12])
     result = placements_reverify.enqueue(business_year=YEAR)
-    assert result.return_value == 12
+    # December's verdict changed: the placement's twelve months are written.
+    assert result.return_value == {"placements": 1, "months": 12, "written": 12}
+    assert placements_reverify.enqueue(business_year=YEAR).return_value == {
+        "placements": 1,
+        "months": 12,
+        "written": 0,
+    }
     assert PlacementMonth.objects.get(placement=placement, month=202512).auto_passed

@@ -200,7 +200,7 @@ def test_lock_also_stops_transitions_and_batch_reverification(employer, user, dr
     assert error.value.code == "locked"
     with pytest.raises(ApplicationError):
         services.placement_verify(placement_id=draft.pk, today=TODAY)
-    assert services.placements_verify_batch(business_year=YEAR) == 0
+    assert services.placements_verify_batch(business_year=YEAR) == (0, 0, 0)
 
 
 def test_a_year_other_than_the_windows_is_refused(employer, user):

@@ -121,7 +121,9 @@ def test_a_person_at_two_employers_has_records_of_both_in_the_same_months(import
         id_number=row["身份证号"], employer_uscc=row["用人单位统一社会信用代码"], business_year=YEAR
     )
     months_with_two = [
-        m for m, f in facts.months.items() if {p.payer_role for p in f.wages} == {"employer", "other"}
+        m
+        for m, f in facts.months.items()
+        if {facts.payer_role(p.payer_uscc) for p in f.wages} == {"employer", "other"}
     ]
     assert len(months_with_two) == 6
     assert {p.payer_uscc for p in facts.months[months_with_two[0]].pensions} == {

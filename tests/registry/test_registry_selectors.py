@@ -98,11 +98,11 @@ def test_facts_per_month_with_payer_roles_and_provenance(batch):
     )
     january, june = facts.months[Month(2025, 1)], facts.months[Month(2025, 6)]
     assert january.pension_payers == {EMPLOYER, RELATED}
-    assert {p.payer_uscc: p.payer_role for p in january.pensions} == {
+    assert {p.payer_uscc: facts.payer_role(p.payer_uscc) for p in january.pensions} == {
         EMPLOYER: "employer",
         RELATED: "related",
     }
-    assert [(p.payer_uscc, p.payer_role, p.amount) for p in june.wages] == [
+    assert [(p.payer_uscc, facts.payer_role(p.payer_uscc), p.amount) for p in june.wages] == [
         (EMPLOYER, "employer", Decimal("3000.00")),
         (STRANGER, "other", Decimal("500.00")),
     ]
