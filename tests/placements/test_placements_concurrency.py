@@ -1,5 +1,6 @@
 """Exclusive months under concurrency: two employers register the same person at the same moment."""
 
+import os
 import threading
 
 import pytest
@@ -7,7 +8,13 @@ from django.db import connection, connections
 
 from anbili.core.errors import ApplicationError
 from anbili.placements import services
-from anbili.placements.models import MonthOutcomeChoice, PersonMonthClaim, Placement, PlacementStatus
+from anbili.placements.models import (
+    MonthOutcomeChoice,
+    PersonMonthClaim,
+    Placement,
+    PlacementMonth,
+    PlacementStatus,
+)
 from anbili.placements.selectors import placement_detail, verification_rows
 from tests.placements.placement_data import TODAY, new_id_number, payments, ready_draft, registry_person
 
@@ -87,3 +94,55 @@ def test_two_employers_saving_the_same_person_at_once(regions, monkeypatch):
         assert "其他单位" in cell.message
         assert winner_employer.name not in cell.message and winner_employer.uscc not in cell.message
         assert not row.selectable
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="batch re-verification forks workers only on PostgreSQL (SQLite runs the chunks in-process)",
+)
+def test_batch_reverification_in_worker_processes_stores_what_one_process_stores(
+    regions, tmp_path, monkeypatch
+):
+    from tests.factories import EmployerFactory, MembershipFactory
+
+    employer = EmployerFactory()
+    user = MembershipFactory(employer=employer).user
+    numbers = [new_id_number() for _ in range(5)]
+    for i, number in enumerate(numbers):
+        registry_person(number, payer=employer.uscc, months=range(1, 13 - i))
+    placements = [ready_draft(employer, user, number) for number in numbers]
+
+    def snapshot():
+        return sorted(
+            PlacementMonth.objects.filter(placement__in=placements).values_list(
+                "placement_id",
+                "month",
+                "checks",
+                "auto_passed",
+                "weight",
+                "certificate_type",
+                "certificate_level",
+            )
+        )
+
+    single = snapshot()
+    assert any(row[3] for row in single) and any(not row[3] for row in single)
+    PlacementMonth.objects.filter(placement__in=placements).update(checks={}, auto_passed=False)
+    Placement.objects.filter(pk__in=[p.pk for p in placements]).update(verdicts_digest=None)
+    pids = tmp_path / "pids"
+    verify_range = services._verify_range
+
+    def recording(*args, **kwargs):
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return verify_range(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_verify_range", recording)
+    result = services.placements_verify_batch(business_year=placements[0].business_year, chunk=2, workers=2)
+    assert result == (5, 60, 60)
+    assert snapshot() == single
+    workers = set(pids.read_text().split())
+    assert len(pids.read_text().split()) == 3 and str(os.getpid()) not in workers
+    # Nothing changed: computed again in the workers, nothing written.
+    again = services.placements_verify_batch(business_year=placements[0].business_year, chunk=2, workers=2)
+    assert again == (5, 60, 0)

@@ -436,3 +436,33 @@ def test_contract_payers_problem(payers: tuple[str, str, str], dispatch: bool, o
         assert (
             problem == "非劳务派遣人员的工资、社保、医保发放单位中至少有一个应为本单位，最多两个可为关联单位"
         )
+
+
+def test_the_certificate_shown_is_the_best_counting_one_else_the_best_in_force() -> None:
+    serviceman = CertificateFact(
+        kind=CertificateKind.DISABLED_SERVICEMAN, level=2, valid_from=date(2015, 1, 1)
+    )
+    severe = replace(CERTIFICATE, level=1)
+    not_counting = replace(CERTIFICATE, level=5)
+    both = check_month(replace(BASE, certificates=(serviceman, CERTIFICATE)))
+    # A 残疾人证 is shown before a 残疾军人证; the weight is the highest counting one (军人证 2 级: 2).
+    assert both.certificate == CERTIFICATE and both.weight == 2
+    assert check_month(replace(BASE, certificates=(CERTIFICATE, severe))).certificate == severe
+    only_level_five = check_month(replace(BASE, certificates=(not_counting,)))
+    assert only_level_five.certificate == not_counting and only_level_five.weight == 1
+    assert not only_level_five.checks[CheckCode.CERTIFICATE].passed
+    expired = replace(CERTIFICATE, valid_until=date(2021, 2, 28))
+    assert check_month(replace(BASE, certificates=(expired,))).certificate is None
+
+
+def test_a_check_called_alone_works_out_the_contracts_and_certificates_itself() -> None:
+    from anbili.rules.checks import check_certificate, check_contract, check_wage, month_weight
+
+    assert check_wage(BASE).passed and check_contract(BASE).passed and check_certificate(BASE).passed
+    assert month_weight(replace(BASE, certificates=(replace(CERTIFICATE, level=2),))) == 2
+    outside = replace(BASE, month=Month(2024, 1))
+    assert check_contract(outside).reason_code == "contract_missing"
+    assert (
+        check_wage(replace(outside, wages=(WageRecord(X, Decimal("5000")),))).reason_code
+        == "wage_other_payer"
+    )

@@ -97,3 +97,10 @@ def test_annual_average_headcount_is_exact() -> None:
     assert annual_average_headcount([10, 20, 30], months=3) == 20
     with pytest.raises(ValueError):
         annual_average_headcount([], months=0)
+
+
+def test_an_unknown_certificate_kind_is_refused() -> None:
+    with pytest.raises(ValueError):
+        certificate_counts("残疾证", 1)
+    with pytest.raises(ValueError):
+        certificate_weight("残疾证", 1)
