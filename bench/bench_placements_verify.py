@@ -218,7 +218,6 @@ def run(args: argparse.Namespace) -> None:
 
     django.setup()
 
-
     migrated_with_regions()
     load(args.persons, args.employers or max(1, args.persons // 20))
 

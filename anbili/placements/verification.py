@@ -8,11 +8,9 @@ Two loaders feed the same path: `person_year_facts` (five queries for one placem
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,6 +22,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from anbili.core.collector import collector_paused
 from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import Sex, id_number_birth_date, id_number_sex
 from anbili.core.month import Month, months_of_year
@@ -567,21 +566,8 @@ def verify_batch(
     now = now or timezone.now()
     if not placements:
         return BatchResult()
-    with _collector_paused():
+    with collector_paused():
         return _verify_batch(placements, context, now)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A chunk builds several hundred thousand small objects that reference counting frees; the cyclic
-    collector would walk them again and again (a third of the loading time, docs/performance.md)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _verify_batch(placements: Sequence[BatchPlacement], context: BatchContext, now: datetime) -> BatchResult:
