@@ -31,7 +31,7 @@ SEVERE_LEVELS: dict[CertificateKind, range] = {
 def _levels(table: dict[CertificateKind, range], kind: CertificateKind | str) -> range:
     # A StrEnum member hashes like its value, so a plain "残疾人证" finds its row without building the enum
     # (asked several times per verified month); an unknown kind still raises ValueError.
-    found = table.get(kind)  # type: ignore[call-overload]
+    found = table.get(kind)  # type: ignore[arg-type]
     return found if found is not None else table[CertificateKind(kind)]
 
 
