@@ -8,6 +8,7 @@ See docs/placements.md.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
@@ -16,8 +17,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from anbili.core.errors import ApplicationError
@@ -69,6 +71,7 @@ from anbili.placements.verification import (
     verify_one,
     yyyymm,
 )
+from anbili.placements.workers import worker_start
 from anbili.regions.models import Region
 from anbili.registry.models import (
     SOURCE_EMPLOYER,
@@ -85,6 +88,8 @@ from anbili.rules.checks import (
     contract_is_long_enough,
     contract_payers_problem,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- the workflow ---------------------------------------------------------------------------------------
 
@@ -770,7 +775,7 @@ def placements_verify_batch(
     only changed verdicts written), one transaction per chunk of `chunk` placements. Locked years are
     skipped.
 
-    On PostgreSQL, outside any transaction, the chunks are shared among `workers` forked processes (default:
+    On PostgreSQL, outside any transaction, the chunks are shared among `workers` worker processes (default:
     one per core, at most 4): the work is Python-bound and each process holds its own connection
     (docs/performance.md, P1). Elsewhere, or with workers=1, the chunks run here one after the other.
     """
@@ -785,11 +790,24 @@ def placements_verify_batch(
     if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
         context = BatchContext(business_year)
         return _results_sum(_verify_range(context, employer_ids, low, high) for low, high in ranges)
-    # Forked children must not share the parent's connection: close it; each child opens its own.
-    connections.close_all()
     jobs = [(business_year, employer_ids, low, high) for low, high in ranges]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return _results_sum(pool.map(_verify_range_job, jobs))
+    # Spawned, not forked: a fork copies whatever other threads hold at that instant (open connections,
+    # locks of a web server or task runner in the same process), which can hang or break the child.
+    # Each worker starts a fresh interpreter on this process's settings and databases.
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=worker_start,
+        initargs=(settings.DATABASES,),
+    ) as pool:
+        done = list(pool.map(_verify_range_job, jobs))
+    logger.info(
+        "batch verification of %s: %d chunks in worker processes %s",
+        business_year,
+        len(jobs),
+        sorted({pid for pid, _ in done}),
+    )
+    return _results_sum(result for _, result in done)
 
 
 def _results_sum(results: Iterable[BatchResult]) -> BatchResult:
@@ -802,11 +820,11 @@ def _results_sum(results: Iterable[BatchResult]) -> BatchResult:
 _CHILD_CONTEXTS: dict[int, BatchContext] = {}
 
 
-def _verify_range_job(job: tuple[int, list[int] | None, int, int]) -> BatchResult:
+def _verify_range_job(job: tuple[int, list[int] | None, int, int]) -> tuple[int, BatchResult]:
     # In a worker process: its context (employers, policies, provenance texts) serves all its chunks.
     business_year, employer_ids, low, high = job
     context = _CHILD_CONTEXTS.setdefault(business_year, BatchContext(business_year))
-    return _verify_range(context, employer_ids, low, high)
+    return os.getpid(), _verify_range(context, employer_ids, low, high)
 
 
 def _verify_range(context: BatchContext, employer_ids: list[int] | None, low: int, high: int) -> BatchResult:

@@ -1,5 +1,6 @@
 """Exclusive months under concurrency: two employers register the same person at the same moment."""
 
+import logging
 import os
 import threading
 
@@ -98,11 +99,10 @@ def test_two_employers_saving_the_same_person_at_once(regions, monkeypatch):
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="batch re-verification forks workers only on PostgreSQL (SQLite runs the chunks in-process)",
+    reason="batch re-verification starts worker processes only on PostgreSQL "
+    "(SQLite runs the chunks in-process)",
 )
-def test_batch_reverification_in_worker_processes_stores_what_one_process_stores(
-    regions, tmp_path, monkeypatch
-):
+def test_batch_reverification_in_worker_processes_stores_what_one_process_stores(regions, caplog):
     from tests.factories import EmployerFactory, MembershipFactory
 
     employer = EmployerFactory()
@@ -129,20 +129,16 @@ def test_batch_reverification_in_worker_processes_stores_what_one_process_stores
     assert any(row[3] for row in single) and any(not row[3] for row in single)
     PlacementMonth.objects.filter(placement__in=placements).update(checks={}, auto_passed=False)
     Placement.objects.filter(pk__in=[p.pk for p in placements]).update(verdicts_digest=None)
-    pids = tmp_path / "pids"
-    verify_range = services._verify_range
-
-    def recording(*args, **kwargs):
-        with pids.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return verify_range(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_verify_range", recording)
-    result = services.placements_verify_batch(business_year=placements[0].business_year, chunk=2, workers=2)
+    with caplog.at_level(logging.INFO, logger="anbili.placements.services"):
+        result = services.placements_verify_batch(
+            business_year=placements[0].business_year, chunk=2, workers=2
+        )
     assert result == (5, 60, 60)
     assert snapshot() == single
-    workers = set(pids.read_text().split())
-    assert len(pids.read_text().split()) == 3 and str(os.getpid()) not in workers
+    # The three chunks ran in worker processes, none of them this one.
+    (record,) = [r for r in caplog.records if "worker processes" in r.getMessage()]
+    chunks, pids = record.args[1], record.args[2]
+    assert chunks == 3 and pids and os.getpid() not in pids
     # Nothing changed: computed again in the workers, nothing written.
     again = services.placements_verify_batch(business_year=placements[0].business_year, chunk=2, workers=2)
     assert again == (5, 60, 0)
