@@ -274,7 +274,9 @@ def p1() -> None:
 
 
 def p2(args: argparse.Namespace) -> None:
-    """P2: one placement verified through the portal path."""
+    """P2: one placement verified through the portal path (重新核验), twice over the same sample: with
+    nothing changed since the last verification (the months are computed, not written), and with the
+    stored fingerprint cleared first, so all twelve months are written as after a registry change."""
     from anbili.placements.models import Placement
     from anbili.placements.services import placement_verify
 
@@ -282,20 +284,24 @@ def p2(args: argparse.Namespace) -> None:
     rng = random.Random(3)
     sample = rng.sample(ids, min(args.samples, len(ids)))
     placements = {p.pk: p for p in Placement.objects.filter(pk__in=sample).select_related("employer")}
-    for pk in sample:  # warm-up, and every timed call then re-verifies stored months (the 重新核验 case)
+    for pk in sample:  # warm-up: every placement has its twelve months and their fingerprint
         placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
-    timings = []
-    for pk in sample:
-        started = time.perf_counter()
-        placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    p99 = timings[max(0, int(len(timings) * 0.99) - 1)]
-    print(
-        f"P2 placement_verify (portal path, 12 months written) over {len(sample):,} placements: "
-        f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms (target p95 ≤ 50 ms)"
-    )
+    for label, changed in (("nothing changed, 0 months written", False), ("12 months written", True)):
+        timings = []
+        for pk in sample:
+            if changed:
+                Placement.objects.filter(pk=pk).update(verdicts_digest=None)
+            started = time.perf_counter()
+            placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        p99 = timings[max(0, int(len(timings) * 0.99) - 1)]
+        print(
+            f"P2 placement_verify (portal path, {label}) over {len(sample):,} placements: "
+            f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms "
+            "(target p95 ≤ 50 ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from anbili.rules.checks import CheckCode
+
 
 class PlacementStatus(models.TextChoices):
     """审核状态 of a placement (domain.md "Placement status")."""
@@ -258,8 +260,11 @@ class PlacementMonth(models.Model):
 
     @property
     def failed_checks(self) -> list[str]:
-        """The codes of the failed checks, in column order."""
-        return [code for code, verdict in self.checks.items() if not verdict.get("passed")]
+        """The codes of the failed checks, in column order (jsonb keeps its keys in its own order)."""
+        checks = self.checks
+        return [
+            code.value for code in CheckCode if code.value in checks and not checks[code.value].get("passed")
+        ]
 
 
 class PersonMonthClaim(models.Model):

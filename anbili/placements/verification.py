@@ -360,26 +360,17 @@ def verify_one(placement: Placement, *, now: datetime | None = None) -> list[Pla
         female_base_age=placement.female_base_age,
         entries=SourceEntries(),
     )
-    existing = {row.month: row for row in PlacementMonth.objects.filter(placement=placement)}
-    create, update = [], []
-    for verdict in verdicts:
-        row = existing.get(verdict.month)
-        if row is None:
-            row = PlacementMonth(placement=placement, month=verdict.month)
-            create.append(row)
-        else:
-            update.append(row)
-        row.checks = verdict.checks
-        row.auto_passed = verdict.auto_passed
-        row.weight = verdict.weight
-        row.certificate_type = verdict.certificate_type
-        row.certificate_level = verdict.certificate_level
-    PlacementMonth.objects.bulk_create(create)
-    PlacementMonth.objects.bulk_update(update, VERDICT_FIELDS)
+    digest = verdicts_digest(verdicts)
+    months = PlacementMonth.objects.filter(placement=placement).order_by("month")
+    rows = list(months)
+    if digest != placement.verdicts_digest or [row.month for row in rows] != [v.month for v in verdicts]:
+        # Something changed (or the months are new): write the twelve verdicts and read them back.
+        _months_write([(placement.pk, verdict) for verdict in verdicts])
+        rows = list(months.all())
     placement.verified_at = now
-    placement.verdicts_digest = verdicts_digest(verdicts)
+    placement.verdicts_digest = digest
     placement.save(update_fields=["verified_at", "verdicts_digest", "updated_at"])
-    return sorted([*create, *update], key=lambda row: row.month)
+    return rows
 
 
 # --- batch ----------------------------------------------------------------------------------------------
@@ -629,10 +620,11 @@ def _verify_batch(placements: Sequence[BatchPlacement], context: BatchContext, n
 
 
 def _months_write(rows: list[tuple[int, MonthVerdict]]) -> None:
+    """Insert or update the verdict columns of (placement id, month) rows; selection and outcome stay."""
     if not rows:
         return
     if connection.vendor == "postgresql":
-        _upsert_months_copy(rows)
+        _months_upsert_arrays(rows)
         return
     PlacementMonth.objects.bulk_create(
         [
@@ -671,42 +663,30 @@ def _placements_verified(digests: list[tuple[int, int]], now: datetime) -> None:
     )
 
 
-def _upsert_months_copy(rows: list[tuple[int, MonthVerdict]]) -> None:
-    """PostgreSQL: COPY the changed verdicts into a staging table and upsert them in one statement.
-    bulk_update builds a CASE per row and column and was the batch's bottleneck (docs/performance.md)."""
-    if not rows:
-        return
+def _months_upsert_arrays(rows: list[tuple[int, MonthVerdict]]) -> None:
+    """PostgreSQL: one INSERT … ON CONFLICT over arrays, one per column (the JSON as text, cast once by the
+    server). bulk_update builds a CASE per row and column, which was the batch's bottleneck and a third of
+    one placement's verification (docs/performance.md)."""
     table = PlacementMonth._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS placement_month_stage (placement_id bigint, month integer, "
-            "checks jsonb, auto_passed boolean, weight smallint, certificate_type varchar(8), "
-            "certificate_level smallint) ON COMMIT DROP"
-        )
-        raw = cursor.cursor
-        with raw.copy(
-            "COPY placement_month_stage (placement_id, month, checks, auto_passed, weight, certificate_type, "
-            "certificate_level) FROM STDIN"
-        ) as copy:
-            for pid, v in rows:
-                copy.write_row(
-                    (
-                        pid,
-                        v.month,
-                        v.checks_text,
-                        v.auto_passed,
-                        v.weight,
-                        v.certificate_type,
-                        v.certificate_level,
-                    )
-                )
-        cursor.execute(
             f"INSERT INTO {table} (placement_id, month, checks, auto_passed, weight, certificate_type, "
             "certificate_level, selected, outcome) "
-            "SELECT placement_id, month, checks, auto_passed, weight, certificate_type, certificate_level, "
-            f"false, '{MonthOutcomeChoice.NOT_SELECTED.value}' FROM placement_month_stage "
+            "SELECT s.placement_id, s.month, s.checks::jsonb, s.auto_passed, s.weight, s.certificate_type, "
+            "s.certificate_level, false, %s FROM unnest(%s::bigint[], %s::integer[], %s::text[], "
+            "%s::boolean[], %s::smallint[], %s::varchar[], %s::smallint[]) "
+            "AS s(placement_id, month, checks, auto_passed, weight, certificate_type, certificate_level) "
             "ON CONFLICT (placement_id, month) DO UPDATE SET checks = EXCLUDED.checks, "
             "auto_passed = EXCLUDED.auto_passed, weight = EXCLUDED.weight, "
-            "certificate_type = EXCLUDED.certificate_type, certificate_level = EXCLUDED.certificate_level"
+            "certificate_type = EXCLUDED.certificate_type, certificate_level = EXCLUDED.certificate_level",
+            [
+                MonthOutcomeChoice.NOT_SELECTED.value,
+                [pid for pid, _ in rows],
+                [v.month for _, v in rows],
+                [v.checks_text for _, v in rows],
+                [v.auto_passed for _, v in rows],
+                [v.weight for _, v in rows],
+                [v.certificate_type for _, v in rows],
+                [v.certificate_level for _, v in rows],
+            ],
         )
-        cursor.execute("TRUNCATE placement_month_stage")

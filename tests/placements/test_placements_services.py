@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from anbili.core.errors import ApplicationError
 from anbili.employers.models import RelatedUnit, RelationKind, UnitNature
@@ -17,6 +19,7 @@ from anbili.placements.models import (
     Placement,
     PlacementContract,
     PlacementEvent,
+    PlacementMonth,
     PlacementStatus,
     PlacementStep,
 )
@@ -386,6 +389,26 @@ def test_reverify_picks_up_new_registry_data(employer, user):
     payments(number, payer=employer.uscc, months=[12])
     months = services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
     assert months[11].auto_passed and months[11].checks["wage"]["passed"]
+    assert PlacementMonth.objects.get(placement=placement, month=202512).auto_passed
+
+
+def test_reverify_with_nothing_changed_writes_no_month(employer, user):
+    number = new_id_number()
+    registry_person(number, payer=employer.uscc, months=range(1, 12))
+    placement = ready_draft(employer, user, number)
+    stamped = Placement.objects.get(pk=placement.pk).verified_at
+    with CaptureQueriesContext(connection) as queries:
+        months = services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
+    month_writes = [
+        q["sql"]
+        for q in queries
+        if "placements_placementmonth" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert month_writes == []
+    assert [m.month for m in months] == [202500 + m for m in range(1, 13)]
+    # Read back from the database: the failed checks come in column order whatever order jsonb keeps.
+    assert months[11].failed_checks == ["wage", "pension", "medical"]
+    assert Placement.objects.get(pk=placement.pk).verified_at > stamped
 
 
 def test_related_unit_pension_record_message_names_the_unit(employer, user):
