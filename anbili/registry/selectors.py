@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -42,9 +42,13 @@ from anbili.rules.checks import (
 from anbili.rules.counting import CertificateKind
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class FactSource:
-    """Where and when a fact came from: the data source, the import batch and the time it was received."""
+    """Where and when a fact came from: the data source, the import batch and the time it was received.
+
+    Compared by identity: the loaders make one per distinct (source, batch, time), and the provenance
+    caches of verification look them up per payment row (P1, docs/performance.md).
+    """
 
     source: str
     batch_id: int | None
@@ -59,8 +63,7 @@ class PayerRole:
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
+class Payment(NamedTuple):
     """One pension, medical or wage row of the person for a month (PersonYearFacts.payer_role says how its
     unit relates to the employer)."""
 
@@ -79,7 +82,7 @@ class CertificateRecord:
     provenance: FactSource
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen (one per person-month; see MonthFacts); treat as read-only
 class MonthRegistryFacts:
     """The registry's facts of one month: every payment found (by any unit) and the certificates in force.
 
@@ -98,12 +101,10 @@ class MonthRegistryFacts:
     certificate_facts: tuple[CertificateFact, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "wage_records", tuple(WageRecord(p.payer_uscc, p.amount) for p in self.wages)
-        )
-        object.__setattr__(self, "pension_payers", frozenset(p.payer_uscc for p in self.pensions))
-        object.__setattr__(self, "medical_payers", frozenset(p.payer_uscc for p in self.medicals))
-        object.__setattr__(self, "certificate_facts", tuple(c.fact for c in self.certificates))
+        self.wage_records = tuple([WageRecord(p.payer_uscc, p.amount) for p in self.wages])
+        self.pension_payers = frozenset([p.payer_uscc for p in self.pensions])
+        self.medical_payers = frozenset([p.payer_uscc for p in self.medicals])
+        self.certificate_facts = tuple([c.fact for c in self.certificates])
 
 
 def registry_months(
@@ -185,18 +186,31 @@ class PersonYearFacts:
         )
 
 
-def _provenance(row: Any) -> FactSource:
-    return FactSource(source=row.source, batch_id=row.batch_id, received_at=row.received_at)
+def _provenance(row: Any, interned: dict[tuple[str, int | None, datetime], FactSource]) -> FactSource:
+    # One FactSource per distinct (source, batch, time): they compare by identity.
+    key = (row.source, row.batch_id, row.received_at)
+    found = interned.get(key)
+    if found is None:
+        found = interned[key] = FactSource(
+            source=row.source, batch_id=row.batch_id, received_at=row.received_at
+        )
+    return found
 
 
-def _payments(model: type[MonthlyPayment], id_number: str, first: int, last: int) -> dict[int, list[Payment]]:
+def _payments(
+    model: type[MonthlyPayment],
+    id_number: str,
+    first: int,
+    last: int,
+    interned: dict[tuple[str, int | None, datetime], FactSource],
+) -> dict[int, list[Payment]]:
     by_month: dict[int, list[Payment]] = {}
     rows = model._default_manager.filter(id_number=id_number, month__gte=first, month__lte=last).only(
         "payer_uscc", "month", "amount", "source", "batch_id", "received_at"
     )
     for row in rows.order_by("month", "payer_uscc"):
         by_month.setdefault(row.month, []).append(
-            Payment(payer_uscc=row.payer_uscc, amount=row.amount, provenance=_provenance(row))
+            Payment(payer_uscc=row.payer_uscc, amount=row.amount, provenance=_provenance(row, interned))
         )
     return by_month
 
@@ -228,19 +242,20 @@ def person_year_facts(
     first, last = int(str(months[0])), int(str(months[-1]))
     start, end = months[0].first_day, months[-1].last_day
 
+    interned: dict[tuple[str, int | None, datetime], FactSource] = {}
     person = RegistryPerson.objects.filter(id_number=number).first()
     certificates = tuple(
         CertificateRecord(
-            number=c.number, fact=certificate_fact(c), status=c.status, provenance=_provenance(c)
+            number=c.number, fact=certificate_fact(c), status=c.status, provenance=_provenance(c, interned)
         )
         for c in Certificate.objects.filter(id_number=number, valid_from__lte=end)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
         .exclude(status=CertificateStatus.REVOKED)
         .order_by("valid_from", "number")
     )
-    wages = _payments(WageMonth, number, first, last)
-    pensions = _payments(PensionMonth, number, first, last)
-    medicals = _payments(MedicalMonth, number, first, last)
+    wages = _payments(WageMonth, number, first, last, interned)
+    pensions = _payments(PensionMonth, number, first, last, interned)
+    medicals = _payments(MedicalMonth, number, first, last, interned)
     by_month = registry_months(
         months,
         certificates,
@@ -254,7 +269,7 @@ def person_year_facts(
         sex=Sex(person.sex) if person else id_number_sex(number),
         birth_date=person.birth_date if person else id_number_birth_date(number),
         name=person.name if person else None,
-        person_provenance=_provenance(person) if person else None,
+        person_provenance=_provenance(person, interned) if person else None,
         certificates=certificates,
         months=by_month,
     )

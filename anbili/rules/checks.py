@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from anbili.core.identifiers import Sex
 from anbili.core.month import Month
@@ -101,15 +102,17 @@ class ContractFact:
     dispatch_company_filed: bool = False  # 劳务派遣备案 in the province
 
 
-@dataclass(frozen=True, slots=True)
-class WageRecord:
+class WageRecord(NamedTuple):
     """One wage row of the person for the month."""
 
     payer_uscc: str
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Built once per verified month: not frozen, because a frozen dataclass assigns each field through
+# object.__setattr__, which made up a tenth of batch re-verification (P1, docs/performance.md). Treat as
+# read-only all the same.
+@dataclass(slots=True, kw_only=True)
 class MonthFacts:
     """Everything the checks need about one (person, employer, month); the caller gathers it."""
 
@@ -139,7 +142,7 @@ class CheckResult:
 PASSED = CheckResult(passed=True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, like MonthFacts: one per verified month
 class MonthResult:
     """All seven verdicts of a month, the certificate weight in force that month and the certificate shown
     in the verification table's 残疾证类型/等级 columns (None when the month has none)."""
