@@ -93,14 +93,14 @@ class SourceEntries:
     ready text is several times cheaper than encoding a dict per month (P1, docs/performance.md)."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[FactSource | None, str, str, str], str] = {}
+        self._cache: dict[tuple[FactSource | None, str], str] = {}
         self._payments: dict[tuple[FactSource, str], str] = {}
 
     def entry(
         self, provenance: FactSource | None, source: str = "", *, key: str = "", value: str = ""
     ) -> str:
         """{"source", "batch_id", "received_at"[, key: value]} as JSON; the label is looked up when shown."""
-        cache_key = (provenance, source, key, value)
+        cache_key = (provenance, source)
         found = self._cache.get(cache_key)
         if found is None:
             entry: dict[str, Any]
@@ -112,9 +112,10 @@ class SourceEntries:
                     "batch_id": provenance.batch_id,
                     "received_at": provenance.received_at.isoformat(),
                 }
-            if key:
-                entry[key] = value
             found = self._cache[cache_key] = _json(entry)
+        if key:
+            # The detail goes last, as json.dumps would write a dict with it added last.
+            return f"{found[:-1]},{_string(key)}:{_string(value)}}}"
         return found
 
     def payment(self, payment: Payment) -> str:
@@ -210,6 +211,8 @@ def filed_companies(usccs: Iterable[str], province_code: str, business_year: int
 
 
 def _payment_sources(payments: Sequence[Payment], entries: SourceEntries) -> str:
+    if len(payments) == 1:  # the usual month: one row
+        return entries.payment(payments[0])
     return ",".join([entries.payment(p) for p in payments])
 
 
@@ -251,11 +254,13 @@ class MonthVerdict(NamedTuple):
 
 def verdicts_digest(verdicts: Sequence[MonthVerdict]) -> int:
     """A signed 64-bit fingerprint of a placement's twelve stored verdicts (Placement.verdicts_digest)."""
-    text = "\n".join(
-        f"{v.month}|{v.checks_text}|{int(v.auto_passed)}|{v.weight}|{v.certificate_type}|{v.certificate_level}"
-        for v in verdicts
+    digest = blake2b("\n".join([v.checks_text for v in verdicts]).encode(), digest_size=8)
+    digest.update(
+        repr(
+            [(v.month, v.auto_passed, v.weight, v.certificate_type, v.certificate_level) for v in verdicts]
+        ).encode()
     )
-    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 # Python 3.11 looks enum members up through a descriptor: read them once for the per-month path.
@@ -278,6 +283,10 @@ def month_verdicts(
     age_source = entries.entry(facts.person_provenance, "id_number")
     contract_source = entries.entry(None, "employer")
     exclusive_source = entries.entry(None, "placements")
+    # Each certificate's entry once; a month holds some of the same records (keyed by identity).
+    certificate_sources = {
+        id(c): entries.entry(c.provenance, key="number", value=c.number) for c in facts.certificates
+    }
     minimum_wages = policy.minimum_wages
     verdicts = []
     for month, registry_month in facts.months.items():
@@ -295,12 +304,7 @@ def month_verdicts(
             _WAGE: _payment_sources(registry_month.wages, entries),
             _PENSION: _payment_sources(registry_month.pensions, entries),
             _MEDICAL: _payment_sources(registry_month.medicals, entries),
-            _CERTIFICATE: ",".join(
-                [
-                    entries.entry(c.provenance, key="number", value=c.number)
-                    for c in registry_month.certificates
-                ]
-            ),
+            _CERTIFICATE: ",".join([certificate_sources[id(c)] for c in registry_month.certificates]),
             _AGE: age_source,
             _CONTRACT: contract_source,
             _EXCLUSIVE: exclusive_source,

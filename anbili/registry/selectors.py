@@ -37,7 +37,6 @@ from anbili.rules.checks import (
     CertificateSource,
     ContractFact,
     MonthFacts,
-    WageRecord,
 )
 from anbili.rules.counting import CertificateKind
 
@@ -87,7 +86,8 @@ class MonthRegistryFacts:
     """The registry's facts of one month: every payment found (by any unit) and the certificates in force.
 
     They do not depend on the employer, so batch verification builds them once per person; the rules'
-    views of them (wage records, payer sets, certificate facts) are worked out once, on creation.
+    views of them (payer sets, certificate facts) are worked out once, on creation; the payments themselves
+    serve as the wage records.
     """
 
     month: Month
@@ -95,13 +95,11 @@ class MonthRegistryFacts:
     pensions: tuple[Payment, ...] = ()
     medicals: tuple[Payment, ...] = ()
     certificates: tuple[CertificateRecord, ...] = ()
-    wage_records: tuple[WageRecord, ...] = field(init=False, repr=False, compare=False)
     pension_payers: frozenset[str] = field(init=False, repr=False, compare=False)  # paid 职工养老
     medical_payers: frozenset[str] = field(init=False, repr=False, compare=False)  # paid 职工医保
     certificate_facts: tuple[CertificateFact, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.wage_records = tuple([WageRecord(p.payer_uscc, p.amount) for p in self.wages])
         self.pension_payers = frozenset([p.payer_uscc for p in self.pensions])
         self.medical_payers = frozenset([p.payer_uscc for p in self.medicals])
         self.certificate_facts = tuple([c.fact for c in self.certificates])
@@ -174,7 +172,7 @@ class PersonYearFacts:
             sex=self.sex,
             birth_date=self.birth_date,
             female_base_age=female_base_age,
-            wages=facts.wage_records,
+            wages=facts.wages,  # Payment rows serve as the rules' wage records
             pension_payers=facts.pension_payers,
             medical_payers=facts.medical_payers,
             certificates=(*facts.certificate_facts, *extra_certificates)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from anbili.core.identifiers import Sex
 from anbili.core.month import Month
@@ -102,6 +102,17 @@ class ContractFact:
     dispatch_company_filed: bool = False  # 劳务派遣备案 in the province
 
 
+class Wage(Protocol):
+    """What the wage check reads of a wage row: its payer and amount (WageRecord, or the registry's own
+    payment rows, which the batch hands over without copying)."""
+
+    @property
+    def payer_uscc(self) -> str: ...
+
+    @property
+    def amount(self) -> Decimal: ...
+
+
 class WageRecord(NamedTuple):
     """One wage row of the person for the month."""
 
@@ -121,7 +132,7 @@ class MonthFacts:
     sex: Sex | str
     birth_date: date
     female_base_age: int = 55
-    wages: Sequence[WageRecord] = ()
+    wages: Sequence[Wage] = ()
     pension_payers: Collection[str] = ()
     medical_payers: Collection[str] = ()
     certificates: Sequence[CertificateFact] = ()
@@ -167,11 +178,14 @@ def _fail(reason_code: str, message: str) -> CheckResult:
     return CheckResult(passed=False, reason_code=reason_code, message=message)
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def contract_is_long_enough(contract: ContractFact) -> bool:
     """在编, open-ended, or a term of at least one year including both ends (财税〔2015〕72号 第七条)."""
     if contract.staffing_roster or contract.end is None:
         return True
-    return contract.end >= add_months(contract.start, 12) - timedelta(days=1)
+    return contract.end >= add_months(contract.start, 12) - _ONE_DAY
 
 
 def covering_contracts(facts: MonthFacts) -> list[ContractFact]:
