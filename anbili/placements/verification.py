@@ -414,6 +414,20 @@ class _BatchLoader:
             .exclude(status=CertificateStatus.REVOKED)
             .order_by("valid_from", "number")
             .annotate(received_text=_RECEIVED)
+            .values_list(  # rows, not models: certificate_fact reads the same names
+                "id_number",
+                "number",
+                "kind",
+                "level",
+                "valid_from",
+                "valid_until",
+                "origin",
+                "status",
+                "source",
+                "batch_id",
+                "received_text",
+                named=True,
+            )
         ):
             self.certificates[c.id_number].append(
                 CertificateRecord(

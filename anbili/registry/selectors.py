@@ -213,8 +213,9 @@ def _payments(
     return by_month
 
 
-def certificate_fact(certificate: Certificate) -> CertificateFact:
-    """A stored certificate as the rules' CertificateFact."""
+def certificate_fact(certificate: Any) -> CertificateFact:
+    """A stored certificate (a Certificate, or a row with its kind, level, valid_from, valid_until and
+    origin) as the rules' CertificateFact."""
     return CertificateFact(
         kind=CertificateKind(certificate.kind),
         level=certificate.level,

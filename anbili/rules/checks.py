@@ -220,7 +220,7 @@ def check_wage(facts: MonthFacts, covering: list[ContractFact] | None = None) ->
     if facts.minimum_wage is None:
         return _fail("minimum_wage_unknown", "未配置该月所在地区的最低工资标准，请联系残联核实")
     # The registry may split one month's pay into several rows (salary, arrears): their sum is the wage.
-    total = sum((record.amount for record in own), Decimal(0))
+    total = own[0].amount if len(own) == 1 else sum((record.amount for record in own), Decimal(0))
     if total < facts.minimum_wage:
         return _fail(
             "wage_below_minimum",
@@ -318,6 +318,8 @@ def month_weight(facts: MonthFacts, counting: list[CertificateFact] | None = Non
     """Weight in force for the month: the highest of the counting certificates, 1 when none counts."""
     if counting is None:
         counting = counting_certificates(facts)
+    if len(counting) == 1:  # the usual month: one certificate
+        return certificate_weight(counting[0].kind, counting[0].level)
     return max((certificate_weight(c.kind, c.level) for c in counting), default=1)
 
 
@@ -329,8 +331,8 @@ def shown_certificate(
     if counting is None:
         counting = counting_certificates(facts)
     chosen = counting or [c for c in facts.certificates if facts.month.overlaps(c.valid_from, c.valid_until)]
-    if not chosen:
-        return None
+    if len(chosen) <= 1:
+        return chosen[0] if chosen else None
     return max(chosen, key=_shown_order)
 
 
