@@ -249,7 +249,9 @@ def p1() -> None:
         return seconds
 
     run("first verification (creates months)")
-    batch_seconds = run("re-verification (nothing changed)")
+    # The machines are shared and noisy: the figure is the median of three runs.
+    batch_seconds = statistics.median(run(f"re-verification (nothing changed) #{i}") for i in (1, 2, 3))
+    print(f"P1 re-verification (nothing changed), median of 3: {batch_seconds:.1f} s (target ≤ 60 s)")
     with connection.cursor() as cursor:
         # A correction for every person: December's wage falls to 1,000 元 (below every minimum wage).
         cursor.execute("UPDATE registry_wagemonth SET amount = 1000 WHERE month = 202512")
