@@ -755,13 +755,9 @@ def placement_verify(
                 raise ApplicationError("未找到该安置登记", code="not_found")
             placement = found
             _check_lock(placement.employer, placement.business_year)
-        rows = verify_one(placement)
-        if placement.status == S.DRAFT and STEP_ORDER.index(placement.step) >= STEP_ORDER.index(
-            PlacementStep.VERIFY
-        ):
-            _advance(placement, PlacementStep.SELECT)
-            placement.save(update_fields=["step", "updated_at"])
-        return rows
+        if placement.status == S.DRAFT and placement.step == PlacementStep.VERIFY:
+            placement.step = PlacementStep.SELECT  # written with the verification stamp
+        return verify_one(placement, also_save=["step"])
 
 
 def placements_verify_batch(
@@ -778,6 +774,9 @@ def placements_verify_batch(
     On PostgreSQL, outside any transaction, the chunks are shared among `workers` worker processes (default:
     one per core, at most 4): the work is Python-bound and each process holds its own connection
     (docs/performance.md, P1). Elsewhere, or with workers=1, the chunks run here one after the other.
+
+    The workers are spawned: a script that calls this needs the `if __name__ == "__main__":` guard
+    (docs/decisions/0005-batch-reverification.md).
     """
     queryset = Placement.objects.filter(business_year=business_year)
     if employer_ids is not None:

@@ -1,7 +1,7 @@
 """The verification engine: gathers the facts of a placement's twelve months and runs the one rules path,
 `anbili.rules.checks.check_month`, for each.
 
-Two loaders feed the same path: `person_year_facts` (five queries for one placement, used by the portal) and
+Two loaders feed the same path: `person_year_facts` (three queries for one placement, used by the portal) and
 `_BatchLoader` (a fixed number of queries for many placements, used by batch re-verification). Both produce
 `PersonYearFacts`, so the rules and the stored verdicts cannot differ between the two.
 """
@@ -345,8 +345,11 @@ def claims_elsewhere(placement: Placement) -> set[int]:
     )
 
 
-def verify_one(placement: Placement, *, now: datetime | None = None) -> list[PlacementMonth]:
-    """Verify one placement with the newest data (person_year_facts) and save its twelve months."""
+def verify_one(
+    placement: Placement, *, now: datetime | None = None, also_save: Sequence[str] = ()
+) -> list[PlacementMonth]:
+    """Verify one placement with the newest data (person_year_facts) and save its twelve months; the
+    placement's fields named in `also_save` are written with its verification stamp."""
     now = now or timezone.now()
     employer = placement.employer
     contracts = list(placement.contracts.all())
@@ -379,7 +382,7 @@ def verify_one(placement: Placement, *, now: datetime | None = None) -> list[Pla
         rows = list(months.all())
     placement.verified_at = now
     placement.verdicts_digest = digest
-    placement.save(update_fields=["verified_at", "verdicts_digest", "updated_at"])
+    placement.save(update_fields=["verified_at", "verdicts_digest", "updated_at", *also_save])
     return rows
 
 

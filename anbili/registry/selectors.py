@@ -2,7 +2,7 @@
 
 `person_year_facts` is what verification calls: for one person, one employer (plus the related units named
 in a contract) and one business year it returns, month by month, the facts `anbili.rules.checks.MonthFacts`
-needs, each with its provenance, in five queries whatever the size of the mirrors.
+needs, each with its provenance, in three queries whatever the size of the mirrors.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from anbili.core.identifiers import Sex, id_number_birth_date, id_number_sex, validate_id_number
@@ -195,22 +195,27 @@ def _provenance(row: Any, interned: dict[tuple[str, int | None, datetime], FactS
     return found
 
 
+_PAYMENT_MODELS: tuple[type[MonthlyPayment], ...] = (WageMonth, PensionMonth, MedicalMonth)
+
+
 def _payments(
-    model: type[MonthlyPayment],
-    id_number: str,
-    first: int,
-    last: int,
-    interned: dict[tuple[str, int | None, datetime], FactSource],
-) -> dict[int, list[Payment]]:
-    by_month: dict[int, list[Payment]] = {}
-    rows = model._default_manager.filter(id_number=id_number, month__gte=first, month__lte=last).only(
-        "payer_uscc", "month", "amount", "source", "batch_id", "received_at"
-    )
-    for row in rows.order_by("month", "payer_uscc"):
-        by_month.setdefault(row.month, []).append(
+    id_number: str, first: int, last: int, interned: dict[tuple[str, int | None, datetime], FactSource]
+) -> list[dict[int, tuple[Payment, ...]]]:
+    """The person's wage, pension and medical rows by month, in one query (a UNION ALL of the three)."""
+    columns = ("month", "payer_uscc", "amount", "source", "batch_id", "received_at")
+    wage, *others = [
+        model._default_manager.filter(id_number=id_number, month__gte=first, month__lte=last)
+        .annotate(kind=Value(index))
+        .order_by()  # no model ordering inside a UNION
+        .values_list("kind", *columns, named=True)
+        for index, model in enumerate(_PAYMENT_MODELS)
+    ]
+    found: list[dict[int, list[Payment]]] = [{} for _ in _PAYMENT_MODELS]
+    for row in wage.union(*others, all=True).order_by("kind", "month", "payer_uscc"):
+        found[row.kind].setdefault(row.month, []).append(
             Payment(payer_uscc=row.payer_uscc, amount=row.amount, provenance=_provenance(row, interned))
         )
-    return by_month
+    return [{month: tuple(rows) for month, rows in by_month.items()} for by_month in found]
 
 
 def certificate_fact(certificate: Any) -> CertificateFact:
@@ -228,8 +233,8 @@ def certificate_fact(certificate: Any) -> CertificateFact:
 def person_year_facts(
     *, id_number: str, employer_uscc: str, related_usccs: Iterable[str] = (), business_year: int
 ) -> PersonYearFacts:
-    """The month-by-month registry facts of a person for an employer's business year, in five queries
-    (person, certificates, wage, pension, medical) whatever the data size.
+    """The month-by-month registry facts of a person for an employer's business year, in three queries
+    (person, certificates, and the wage, pension and medical rows together) whatever the data size.
 
     Payments by every unit are returned (`payer_role` tells employer / related / other): the rules need the
     other payers too, to tell the employer where the record was found. Revoked (注销) certificates are left
@@ -252,13 +257,9 @@ def person_year_facts(
         .exclude(status=CertificateStatus.REVOKED)
         .order_by("valid_from", "number")
     )
-    wages = _payments(WageMonth, number, first, last, interned)
-    pensions = _payments(PensionMonth, number, first, last, interned)
-    medicals = _payments(MedicalMonth, number, first, last, interned)
+    wages, pensions, medicals = _payments(number, first, last, interned)
     by_month = registry_months(
-        months,
-        certificates,
-        lambda key: (tuple(wages.get(key, ())), tuple(pensions.get(key, ())), tuple(medicals.get(key, ()))),
+        months, certificates, lambda key: (wages.get(key, ()), pensions.get(key, ()), medicals.get(key, ()))
     )
     return PersonYearFacts(
         id_number=number,
