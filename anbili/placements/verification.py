@@ -253,11 +253,24 @@ class MonthVerdict(NamedTuple):
 
 
 def verdicts_digest(verdicts: Sequence[MonthVerdict]) -> int:
-    """A signed 64-bit fingerprint of a placement's twelve stored verdicts (Placement.verdicts_digest)."""
-    digest = blake2b("\n".join([v.checks_text for v in verdicts]).encode(), digest_size=8)
+    """A signed 64-bit fingerprint of a placement's twelve stored verdicts (Placement.verdicts_digest): the
+    distinct verdict texts in order of first use, then each month's text number and other columns."""
+    distinct = list(dict.fromkeys([v.checks_text for v in verdicts]))
+    number = {text: i for i, text in enumerate(distinct)}
+    digest = blake2b("\n".join(distinct).encode(), digest_size=8)
     digest.update(
         repr(
-            [(v.month, v.auto_passed, v.weight, v.certificate_type, v.certificate_level) for v in verdicts]
+            [
+                (
+                    v.month,
+                    number[v.checks_text],
+                    v.auto_passed,
+                    v.weight,
+                    v.certificate_type,
+                    v.certificate_level,
+                )
+                for v in verdicts
+            ]
         ).encode()
     )
     return int.from_bytes(digest.digest(), "big", signed=True)
@@ -288,6 +301,7 @@ def month_verdicts(
         id(c): entries.entry(c.provenance, key="number", value=c.number) for c in facts.certificates
     }
     minimum_wages = policy.minimum_wages
+    passed_texts: dict[tuple[str, str, str, str], str] = {}
     verdicts = []
     for month, registry_month in facts.months.items():
         key = yyyymm(month)
@@ -300,24 +314,37 @@ def month_verdicts(
                 female_base_age=base,
             )
         )
-        sources = {
-            _WAGE: _payment_sources(registry_month.wages, entries),
-            _PENSION: _payment_sources(registry_month.pensions, entries),
-            _MEDICAL: _payment_sources(registry_month.medicals, entries),
-            _CERTIFICATE: ",".join([certificate_sources[id(c)] for c in registry_month.certificates]),
-            _AGE: age_source,
-            _CONTRACT: contract_source,
-            _EXCLUSIVE: exclusive_source,
-        }
+        wage = _payment_sources(registry_month.wages, entries)
+        pension = _payment_sources(registry_month.pensions, entries)
+        medical = _payment_sources(registry_month.medicals, entries)
+        certificate = ",".join([certificate_sources[id(c)] for c in registry_month.certificates])
+        auto_passed = result.auto_passed
+        # A month where every check passed is written from its sources alone, and a person's months
+        # mostly share them (one payer, one import batch, one certificate): build that text once.
+        passed_key = (wage, pension, medical, certificate)
+        text = passed_texts.get(passed_key) if auto_passed else None
+        if text is None:
+            sources = {
+                _WAGE: wage,
+                _PENSION: pension,
+                _MEDICAL: medical,
+                _CERTIFICATE: certificate,
+                _AGE: age_source,
+                _CONTRACT: contract_source,
+                _EXCLUSIVE: exclusive_source,
+            }
+            text = checks_text(result, sources)
+            if auto_passed:
+                passed_texts[passed_key] = text
         shown = result.certificate
         verdicts.append(
             MonthVerdict(
-                month=key,
-                checks_text=checks_text(result, sources),
-                auto_passed=result.auto_passed,
-                weight=result.weight,
-                certificate_type=str(shown.kind) if shown else "",
-                certificate_level=shown.level if shown else None,
+                key,
+                text,
+                auto_passed,
+                result.weight,
+                str(shown.kind) if shown else "",
+                shown.level if shown else None,
             )
         )
     return verdicts
@@ -651,11 +678,16 @@ def _verify_batch(placements: Sequence[BatchPlacement], context: BatchContext, n
     return BatchResult(placements=len(placements), months=months, written=len(changed))
 
 
+# Below this many months one INSERT … ON CONFLICT is cheaper than a staging table created and dropped in the
+# transaction (one placement: 12 months).
+_COPY_FROM = 240
+
+
 def _months_write(rows: list[tuple[int, MonthVerdict]]) -> None:
     """Insert or update the verdict columns of (placement id, month) rows; selection and outcome stay."""
     if not rows:
         return
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(rows) > _COPY_FROM:
         _months_upsert_copy(rows)
         return
     PlacementMonth.objects.bulk_create(
