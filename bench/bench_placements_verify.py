@@ -225,13 +225,17 @@ def run(args: argparse.Namespace) -> None:
         p1()
         # P2 is the interactive steady state: clear the dead rows the P1 runs left (millions of row versions),
         # as autovacuum does after a batch, instead of timing single verifications against that clean-up.
-        from django.db import connection
-
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        print(f"VACUUM ANALYZE after P1: {time.perf_counter() - started:.0f} s")
+        vacuum("after P1")
     p2(args)
+
+
+def vacuum(when: str) -> None:
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"VACUUM ANALYZE {when}: {time.perf_counter() - started:.0f} s")
 
 
 def p1() -> None:
@@ -257,6 +261,9 @@ def p1() -> None:
         return seconds
 
     run("first verification (creates months)")
+    # A re-verification runs hours after the batch before it (after a registry import), when autovacuum has
+    # cleared that batch's dead rows; do that clean-up here rather than time the runs against it.
+    vacuum("after the first verification")
     # The machines are shared and noisy: the figure is the median of three runs.
     batch_seconds = statistics.median(run(f"re-verification (nothing changed) #{i}") for i in (1, 2, 3))
     print(f"P1 re-verification (nothing changed), median of 3: {batch_seconds:.1f} s (target ≤ 60 s)")
