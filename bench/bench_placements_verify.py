@@ -77,9 +77,12 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300, help="single-placement verifications for P2")
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     parser.add_argument("--p2-only", action="store_true", help="skip P1 and the SQL pass")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the database a --keep run left (no generation, no load)"
+    )
     args = parser.parse_args()
 
-    in_bench_database(BENCH_DB, keep=args.keep, run=lambda: run(args))
+    in_bench_database(BENCH_DB, keep=args.keep or args.reuse, reuse=args.reuse, run=lambda: run(args))
 
 
 def load(persons: int, employers: int) -> None:
@@ -219,7 +222,8 @@ def run(args: argparse.Namespace) -> None:
     django.setup()
 
     migrated_with_regions()
-    load(args.persons, args.employers or max(1, args.persons // 20))
+    if not args.reuse:
+        load(args.persons, args.employers or max(1, args.persons // 20))
 
     if not args.p2_only:
         p1()
@@ -292,9 +296,10 @@ def p1() -> None:
 
 def p2(args: argparse.Namespace) -> None:
     """P2: one placement verified through the portal path (重新核验), twice over the same sample: with
-    nothing changed since the last verification (the months are computed, not written), and with the
-    stored fingerprint cleared first, so all twelve months are written as after a registry change."""
-    from anbili.placements.models import Placement
+    nothing changed since the last verification (the months are computed, not written), and with every
+    stored month's verdict made stale first (fingerprint cleared, verdicts emptied), so all twelve months
+    are written, as after a registry correction that touches the whole year."""
+    from anbili.placements.models import Placement, PlacementMonth
     from anbili.placements.services import placement_verify
 
     ids = list(Placement.objects.values_list("pk", flat=True))
@@ -303,11 +308,12 @@ def p2(args: argparse.Namespace) -> None:
     placements = {p.pk: p for p in Placement.objects.filter(pk__in=sample).select_related("employer")}
     for pk in sample:  # warm-up: every placement has its twelve months and their fingerprint
         placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
-    for label, changed in (("nothing changed, 0 months written", False), ("12 months written", True)):
+    for label, changed in (("nothing changed, 0 months written", False), ("all 12 months written", True)):
         timings = []
         for pk in sample:
             if changed:
                 Placement.objects.filter(pk=pk).update(verdicts_digest=None)
+                PlacementMonth.objects.filter(placement_id=pk).update(checks={})
             started = time.perf_counter()
             placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
             timings.append((time.perf_counter() - started) * 1000)

@@ -42,12 +42,13 @@ def _cpu() -> str:
     return platform.processor() or platform.machine()
 
 
-def in_bench_database(name: str, *, keep: bool, run: Callable[[], None]) -> None:
+def in_bench_database(name: str, *, keep: bool, run: Callable[[], None], reuse: bool = False) -> None:
     """Run `run` against a fresh database `name` on the DATABASE_URL server, dropped afterwards unless kept
-    (never the `test` database the suite uses)."""
+    (never the `test` database the suite uses). With `reuse` the database a kept run left is used as it is."""
     server = _server_url()
-    _admin(server, f"DROP DATABASE IF EXISTS {name}")
-    _admin(server, f"CREATE DATABASE {name}")
+    if not reuse:
+        _admin(server, f"DROP DATABASE IF EXISTS {name}")
+        _admin(server, f"CREATE DATABASE {name}")
     os.environ["DATABASE_URL"] = _with_database(server, name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     try:

@@ -74,8 +74,14 @@ class Degree(models.TextChoices):
 class Placement(models.Model):
     """One disabled person declared by one employer for one business year (安置登记)."""
 
+    # No index of its own: placement_employer_year and placement_once_per_person_year start with it, and
+    # every insert would maintain a third one.
     employer = models.ForeignKey(
-        "employers.Employer", verbose_name="用人单位", on_delete=models.PROTECT, related_name="placements"
+        "employers.Employer",
+        verbose_name="用人单位",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        db_index=False,
     )
     business_year = models.PositiveSmallIntegerField("业务年度")
     id_number = models.CharField("身份证号", max_length=18)
@@ -233,8 +239,9 @@ class MonthOutcomeChoice(models.TextChoices):
 class PlacementMonth(models.Model):
     """One month of the business year of a placement: the seven checks' verdicts and its selection."""
 
+    # No index of its own: placement_month_once starts with it.
     placement = models.ForeignKey(
-        Placement, verbose_name="安置登记", on_delete=models.CASCADE, related_name="months"
+        Placement, verbose_name="安置登记", on_delete=models.CASCADE, related_name="months", db_index=False
     )
     month = models.PositiveIntegerField("年月", help_text="YYYYMM")
     selected = models.BooleanField("已勾选", default=False)

@@ -12,7 +12,7 @@ Conventions (docs/policy.md):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -307,6 +307,31 @@ def minimum_wage_for(region: Region | str, month_first_day: date, *, tier: int |
     target = _load_region(region)
     code = province_code_of(target)
     return _minimum_wage(code, _tier_of(target, tier), month_first_day, _province_name_lookup(code)).amount
+
+
+def minimum_wages_on(region: Region | str, days: Sequence[date]) -> dict[date, Decimal | None]:
+    """The monthly minimum wage in force on each day for the county's tier, in one query: what
+    minimum_wage_for says for each day, with None where it would raise (no row in force yet, or the county
+    has no tier), so the wage check can say the policy is missing instead of using a default."""
+    if not days:
+        return {}
+    target = _load_region(region)
+    try:
+        tier = _tier_of(target, None)
+    except WageTierUnknown:
+        return dict.fromkeys(days)
+    rows = list(
+        MinimumWage.objects.filter(
+            province_id=province_code_of(target), tier=tier, effective_from__lte=max(days)
+        )
+        .order_by("effective_from")
+        .values_list("effective_from", "amount")
+    )
+    wages: dict[date, Decimal | None] = {}
+    for day in days:
+        in_force = [amount for effective_from, amount in rows if effective_from <= day]
+        wages[day] = in_force[-1] if in_force else None
+    return wages
 
 
 def wage_tier_of(region: Region) -> int:

@@ -411,6 +411,49 @@ def test_reverify_with_nothing_changed_writes_no_month(employer, user):
     assert Placement.objects.get(pk=placement.pk).verified_at > stamped
 
 
+def _month_columns(rows):
+    return [
+        (r.pk, r.placement_id, r.month, r.selected, r.auto_passed, r.checks, r.weight)
+        + (r.certificate_type, r.certificate_level, r.outcome)
+        for r in rows
+    ]
+
+
+def test_reverify_writes_only_the_months_whose_verdict_changed(employer, user):
+    number = new_id_number()
+    registry_person(number, payer=employer.uscc, months=range(1, 12))
+    placement = ready_draft(employer, user, number)
+    payments(number, payer=employer.uscc, months=[12])  # December's wage, pension and medical arrive
+    written: list[tuple[str, list]] = []
+
+    def capture(execute, sql, params, many, context):
+        if sql.startswith("INSERT INTO placements_placementmonth"):
+            written.append((sql, list(params)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        months = services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
+    # One upsert of one month: its seven verdict columns, December.
+    assert len(written) == 1 and len(written[0][1]) == 7 and written[0][1][1] == 202512
+    assert months[11].auto_passed and months[11].failed_checks == []
+    # What verification returns is what is stored, without reading it back.
+    stored = PlacementMonth.objects.filter(placement=placement).order_by("month")
+    assert _month_columns(months) == _month_columns(stored)
+
+
+def test_first_verification_returns_the_new_months_with_their_ids(employer, user):
+    number = new_id_number()
+    registry_person(number, payer=employer.uscc, months=range(1, 13))
+    placement = ready_draft(employer, user, number)
+    PlacementMonth.objects.filter(placement=placement).delete()
+    Placement.objects.filter(pk=placement.pk).update(verdicts_digest=None)
+    months = services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
+    assert [m.pk for m in months] == sorted(m.pk for m in months) and None not in [m.pk for m in months]
+    assert all(not m.selected and m.outcome == MonthOutcomeChoice.NOT_SELECTED for m in months)
+    stored = PlacementMonth.objects.filter(placement=placement).order_by("month")
+    assert _month_columns(months) == _month_columns(stored)
+
+
 def test_related_unit_pension_record_message_names_the_unit(employer, user):
     number = new_id_number()
     stranger = other_uscc(55)

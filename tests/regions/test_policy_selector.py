@@ -23,6 +23,7 @@ from anbili.regions.selectors import (
     female_base_age_for,
     levy_periods_for,
     minimum_wage_for,
+    minimum_wages_on,
     policy_for,
     quota_ratio_for,
     reward_rule_for,
@@ -332,3 +333,22 @@ def test_policy_for_runs_a_bounded_number_of_queries(seeded, django_assert_max_n
     county = Region.objects.get(code=XINGHE)
     with django_assert_max_num_queries(8):
         policy_for(county, date(2024, 6, 1))
+
+
+def test_minimum_wages_on_many_days_agree_with_minimum_wage_for(seeded, django_assert_num_queries):
+    from anbili.core.month import months_of_year
+
+    days = [month.first_day for month in (*months_of_year(2021), *months_of_year(2024))]
+    region = Region.objects.get(code=HOHHOT_XINCHENG)
+    with django_assert_num_queries(1):
+        wages = minimum_wages_on(region, days)
+    for day in days:
+        if day < date(2021, 12, 1):  # before 内蒙古's first row: no wage in force, never a default
+            assert wages[day] is None
+        else:
+            assert wages[day] == minimum_wage_for(region, day)
+    assert wages[date(2024, 11, 1)] == Decimal("1980.00") and wages[date(2024, 12, 1)] == Decimal("2270.00")
+
+
+def test_minimum_wages_on_a_region_without_a_tier_are_none(seeded):
+    assert minimum_wages_on("150000", [date(2024, 6, 1)]) == {date(2024, 6, 1): None}
