@@ -412,11 +412,9 @@ def test_reverify_with_nothing_changed_writes_no_month(employer, user):
 
 
 def _month_columns(rows):
-    return [
-        (r.pk, r.placement_id, r.month, r.selected, r.auto_passed, r.checks, r.weight)
-        + (r.certificate_type, r.certificate_level, r.outcome)
-        for r in rows
-    ]
+    fields = ("pk", "placement_id", "month", "selected", "auto_passed", "checks", "weight")
+    fields += ("certificate_type", "certificate_level", "outcome")
+    return [tuple(getattr(r, name) for name in fields) for r in rows]
 
 
 def test_reverify_writes_only_the_months_whose_verdict_changed(employer, user):
