@@ -218,7 +218,8 @@ def checks_text(result: MonthResult, sources: dict[CheckCode, str]) -> str:
 
 
 class MonthVerdict(NamedTuple):
-    """What verification stores for one month."""
+    """What verification stores for one month; the fields are PlacementMonth's columns after the placement,
+    in the order the upserts write them (_MONTH_COLUMNS)."""
 
     month: int  # YYYYMM
     checks_text: str  # the verdicts as JSON, as written
@@ -412,7 +413,7 @@ def _months_merge(
         row = stored.get(v.month)
         if row is None:  # new: not selected, its id from the insert
             row = stored[v.month] = PlacementMonth(pk=ids[placement_id, v.month], placement_id=placement_id)
-            row._state.adding = False
+            row._state.adding, row._state.db = False, connection.alias
         row.month = v.month
         row.checks = v.checks
         row.auto_passed = v.auto_passed
@@ -702,8 +703,8 @@ def _months_write(rows: list[tuple[int, MonthVerdict]]) -> None:
         _months_upsert(rows)
 
 
-# The verdict columns of a month, in the order both upserts write them; selection and outcome are only set
-# on a new row (not selected) and never touched on an existing one.
+# The verdict columns of a month, in the order both upserts write them: the placement, then MonthVerdict's
+# fields in their order. Selection and outcome are set on a new row only (not selected), never updated.
 _MONTH_COLUMNS = "placement_id, month, checks, auto_passed, weight, certificate_type, certificate_level"
 _MONTH_UPSERT = (
     f"INSERT INTO {PlacementMonth._meta.db_table} ({_MONTH_COLUMNS}, selected, outcome) {{rows}} "
@@ -723,17 +724,7 @@ def _months_upsert(rows: list[tuple[int, MonthVerdict]]) -> dict[tuple[int, int]
         return {}
     checks = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     values = ", ".join([f"(%s, %s, {checks}, %s, %s, %s, %s, {_NEW_MONTH})"] * len(rows))
-    params: list[Any] = []
-    for pid, v in rows:
-        params += [
-            pid,
-            v.month,
-            v.checks_text,
-            v.auto_passed,
-            v.weight,
-            v.certificate_type,
-            v.certificate_level,
-        ]
+    params = [value for pid, v in rows for value in (pid, *v)]
     with connection.cursor() as cursor:
         cursor.execute(
             _MONTH_UPSERT.format(rows=f"VALUES {values}") + " RETURNING placement_id, month, id", params
@@ -771,17 +762,7 @@ def _months_upsert_copy(rows: list[tuple[int, MonthVerdict]]) -> None:
         )
         with cursor.cursor.copy(f"COPY placement_month_stage ({_MONTH_COLUMNS}) FROM STDIN") as copy:
             for pid, v in rows:
-                copy.write_row(
-                    (
-                        pid,
-                        v.month,
-                        v.checks_text,
-                        v.auto_passed,
-                        v.weight,
-                        v.certificate_type,
-                        v.certificate_level,
-                    )
-                )
+                copy.write_row((pid, *v))
         cursor.execute(
             _MONTH_UPSERT.format(rows=f"SELECT {_MONTH_COLUMNS}, {_NEW_MONTH} FROM placement_month_stage")
         )
