@@ -13,6 +13,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import IO, Any
 
 from django.conf import settings
@@ -290,7 +291,12 @@ def _read_rows_unpaused(
         )
     cells = CellReader(table.format, timezone.localdate(), batch.province_prefix)
     parse = spec.make_parser(cells, spec)
-    key_positions = spec.key_positions
+    # Read once, not per row: the loop below is the import's hot path (P3, docs/performance.md); settings
+    # is a lazy object whose every attribute read costs about a microsecond.
+    key_of = itemgetter(*spec.key_positions)
+    max_rows = settings.REGISTRY_IMPORT_MAX_ROWS
+    # Only a JSON Lines reader marks rows it could not turn into cells.
+    marks_rows = table.format == "jsonl"
     key_words = spec.key_description()
     seen: dict[tuple[Any, ...], int] = {}
     problems: list[tuple[int, Problem]] = []
@@ -299,13 +305,13 @@ def _read_rows_unpaused(
     ImportBatch.objects.filter(pk=batch.pk).update(rows_total=table.estimated_rows)
     for row_number, raw in table.rows:
         done += 1
-        reason = row_problem(raw)
+        reason = row_problem(raw) if marks_rows else None
         parsed = [Problem("", reason)] if reason else parse(raw)
         if isinstance(parsed, list):
             failed += 1
             problems.extend((row_number, problem) for problem in parsed)
         else:
-            key = tuple(parsed[p] for p in key_positions)
+            key = key_of(parsed)
             first = seen.setdefault(key, row_number)
             if first != row_number:
                 failed += 1
@@ -317,8 +323,8 @@ def _read_rows_unpaused(
                 )
             else:
                 chunk.append(parsed)
-        if done > settings.REGISTRY_IMPORT_MAX_ROWS:
-            raise FileRefused(f"单个批次最多{settings.REGISTRY_IMPORT_MAX_ROWS}行，请拆分后导入")
+        if done > max_rows:
+            raise FileRefused(f"单个批次最多{max_rows}行，请拆分后导入")
         if done % PROGRESS_EVERY == 0:
             stager.stage(chunk)
             chunk = []
