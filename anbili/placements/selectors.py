@@ -134,6 +134,12 @@ def placement_counters(employer: Employer, business_year: int) -> PlacementCount
     )
 
 
+def placement_of(placement_id: int, employer: Employer) -> Placement:
+    """One placement of the employer, its own columns only; raises Placement.DoesNotExist for another
+    employer's placement."""
+    return Placement.objects.select_related("employer").get(pk=placement_id, employer=employer)
+
+
 def placement_detail(placement_id: int, employer: Employer) -> Placement:
     """One placement of the employer with contracts, months, their evidence and added certificates; raises
     Placement.DoesNotExist for another employer's placement."""

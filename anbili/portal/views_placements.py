@@ -519,7 +519,7 @@ def placement_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @notice_confirmed_required
 def placement_reverify_view(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = access_placement_for_employer(request, pk)
+    placement = access_placement_for_employer(request, pk, details=False)
     try:
         services.placement_verify(
             placement_id=placement.pk, employer=placement.employer, today=timezone.localdate()
@@ -553,7 +553,7 @@ def placement_view_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @notice_confirmed_required
 def placement_reregister_view(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = access_placement_for_employer(request, pk)
+    placement = access_placement_for_employer(request, pk, details=False)
     try:
         services.placement_reregister(
             placement_id=placement.pk,
@@ -570,7 +570,7 @@ def placement_reregister_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @notice_confirmed_required
 def placement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = access_placement_for_employer(request, pk)
+    placement = access_placement_for_employer(request, pk, details=False)
     if request.method == "POST":
         try:
             services.placement_delete(
