@@ -342,15 +342,16 @@ def p2(args: argparse.Namespace) -> None:
     rng = random.Random(3)
     sample = rng.sample(ids, min(args.samples, len(ids)))
     placements = {p.pk: p for p in Placement.objects.filter(pk__in=sample).select_related("employer")}
-    for pk in sample:  # warm-up: every placement has its twelve months and their fingerprint
+
+    def service(pk: int) -> None:
         placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
 
     def stale(pk: int) -> None:
         Placement.objects.filter(pk=pk).update(verdicts_digest=None)
         PlacementMonth.objects.filter(placement_id=pk).update(checks={})
 
-    def service(pk: int) -> None:
-        placement_verify(placement_id=pk, employer=placements[pk].employer, today=TODAY)
+    for pk in sample:  # warm-up: every placement has its twelve months and their fingerprint
+        service(pk)
 
     # The HTTP path uses today's date: the employers' province gets a window open today, and each employer
     # an agent logged in with the special notice confirmed.

@@ -389,14 +389,14 @@ def verify_one(
     return rows
 
 
-def _verdict_stored(row: PlacementMonth, verdict: MonthVerdict) -> bool:
-    """Whether the stored month already holds the verdict."""
+def _verdict_stored(row: PlacementMonth, verdict: MonthVerdict, checks: dict[str, Any]) -> bool:
+    """Whether the stored month already holds the verdict (`checks`: its verdicts, parsed once)."""
     return (
         row.auto_passed == verdict.auto_passed
         and row.weight == verdict.weight
         and row.certificate_type == verdict.certificate_type
         and row.certificate_level == verdict.certificate_level
-        and row.checks == verdict.checks
+        and row.checks == checks
     )
 
 
@@ -407,15 +407,19 @@ def _months_merge(
     without reading them back: a registry correction usually changes a month or two, and each row written
     costs the server a new row version (P2, docs/performance.md)."""
     stored = {row.month: row for row in rows}
-    changed = [v for v in verdicts if v.month not in stored or not _verdict_stored(stored[v.month], v)]
-    ids = _months_upsert([(placement_id, v) for v in changed])
-    for v in changed:
+    changed = [
+        (v, checks)
+        for v, checks in ((v, v.checks) for v in verdicts)
+        if v.month not in stored or not _verdict_stored(stored[v.month], v, checks)
+    ]
+    ids = _months_upsert([(placement_id, v) for v, _ in changed])
+    for v, checks in changed:
         row = stored.get(v.month)
         if row is None:  # new: not selected, its id from the insert
             row = stored[v.month] = PlacementMonth(pk=ids[placement_id, v.month], placement_id=placement_id)
             row._state.adding, row._state.db = False, connection.alias
         row.month = v.month
-        row.checks = v.checks
+        row.checks = checks
         row.auto_passed = v.auto_passed
         row.weight = v.weight
         row.certificate_type = v.certificate_type
