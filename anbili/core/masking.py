@@ -3,6 +3,8 @@ sensitive personal information)."""
 
 from __future__ import annotations
 
+import re
+
 
 def mask(value: str | None) -> str:
     """Hide the middle of an identifier with `*` of the same length: first 6 and last 4 shown for 18+ chars.
@@ -29,3 +31,16 @@ def mask_name(name: str | None) -> str:
     if len(text) == 2:
         return "*" + text[1]
     return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
+# An ID number (18 characters, the last a digit or X) or a disability certificate number (the ID number and
+# two more digits: category and level), standing alone: not inside a longer run of letters or digits, which
+# would be something else (a USCC, a hash, a token).
+_IDENTIFIER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?:\d{2})?(?![0-9A-Za-z])")
+
+
+def mask_identifiers(text: str) -> str:
+    """Mask every ID or certificate number inside free text (log lines, audit labels, error details)."""
+    if not text or len(text) < 18:
+        return text
+    return _IDENTIFIER_IN_TEXT.sub(lambda found: mask(found.group()), text)

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
+    "auditlog",
+    "anbili.audit",
     "anbili.regions",
     "anbili.accounts",
     "anbili.employers",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "anbili.accounts.middleware.CurrentEmployerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # django-auditlog: field changes made in a request name the user who made them.
+    "auditlog.middleware.AuditlogMiddleware",
     # Axes must be last so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
