@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from anbili.accounts.models import StaffRole
+from anbili.audit.models import AuditAction, AuditEntry
 from anbili.evidence.services import evidence_store
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.evidence.evidence_files import jpeg_bytes, pdf_bytes
@@ -129,3 +130,25 @@ def test_image_downloads_keep_their_type(client, owner):
 
 def test_media_url_does_not_serve_evidence(client, evidence):
     assert client.get(f"/media/{evidence.storage_name}").status_code == 404
+
+
+def test_a_staff_download_writes_an_audit_row_in_the_employers_region(client, evidence):
+    staff = StaffFactory(region=region("150000"), staff_role=StaffRole.ADMIN)
+    client.force_login(staff, backend="anbili.accounts.backends.AccountBackend")
+    assert client.get(_backoffice_url(evidence), REMOTE_ADDR="10.1.2.3").status_code == 200
+
+    entry = AuditEntry.objects.get(action=AuditAction.EVIDENCE_DOWNLOAD)
+    assert entry.actor_id == staff.pk
+    assert entry.object_type == "evidence.evidencefile"
+    assert entry.object_id == str(evidence.pk)
+    assert "劳动合同 2024.pdf" in entry.object_label
+    # The employer's 残联主管部门, not the staff member's own (province) region: the county's admin finds it.
+    assert entry.region_code == "150102"
+    assert entry.ip == "10.1.2.3"
+
+
+def test_a_refused_staff_download_writes_no_audit_row(client, evidence):
+    staff = StaffFactory(region=region("360000"), staff_role=StaffRole.ADMIN)
+    client.force_login(staff, backend="anbili.accounts.backends.AccountBackend")
+    assert client.get(_backoffice_url(evidence)).status_code == 404
+    assert not AuditEntry.objects.filter(action=AuditAction.EVIDENCE_DOWNLOAD).exists()
