@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest
 
 from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
 from anbili.employers.models import Employer
-from anbili.regions.models import Region
+from anbili.regions.models import Region, RegionLevel
 
 
 def access_employer_for_employer_user(request: HttpRequest) -> Employer:
@@ -47,3 +47,23 @@ def access_staff(request: HttpRequest) -> User:
         raise Http404
     assert isinstance(user, User)
     return user
+
+
+def audit_scope(staff: User) -> str | None:
+    """The region-code prefix of the audit rows `staff` may search: "" (the whole country) for a national
+    admin, the province's for a province admin, None for everyone else."""
+    if staff.staff_role == StaffRole.NATIONAL_ADMIN:
+        return ""
+    if staff.staff_role == StaffRole.ADMIN and staff.region is not None and staff.region.level == RegionLevel.PROVINCE:
+        return staff.region.code_prefix
+    return None
+
+
+def access_audit_searcher(request: HttpRequest) -> tuple[User, str]:
+    """A national or province admin who may search the audit log, with the prefix of what they may see;
+    everyone else gets 404."""
+    staff = access_staff(request)
+    prefix = audit_scope(staff)
+    if prefix is None:
+        raise Http404
+    return staff, prefix

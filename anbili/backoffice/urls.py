@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anbili.backoffice import views, views_evidence, views_notices
+from anbili.backoffice import views, views_audit, views_evidence, views_notices
 
 app_name = "backoffice"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("password/", views.password_view, name="password"),
     path("system/", views.system_view, name="system"),
     path("system/staff/", views.staff_list_view, name="staff"),
+    path("system/audit/", views_audit.audit_list_view, name="audit"),
     path("notices/", views_notices.notice_list_view, name="notices"),
     path("notices/<int:pk>/", views_notices.notice_detail_view, name="notice_detail"),
     path("notices/<int:pk>/publish/", views_notices.notice_publish_toggle_view, name="notice_publish_toggle"),

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from anbili.accounts.access import access_region_for_staff, access_staff, access_system_admin
+from anbili.accounts.access import access_region_for_staff, access_staff, access_system_admin, audit_scope
 from anbili.accounts.forms import StaffForm, StaffLoginForm
 from anbili.accounts.models import StaffRole
 from anbili.accounts.selectors import regions_in_jurisdiction, staff_list_in_jurisdiction
@@ -45,7 +45,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
 def system_view(request: HttpRequest) -> HttpResponse:
     staff = access_staff(request)
     is_admin = staff.staff_role == StaffRole.ADMIN
-    return render(request, "backoffice/system.html", {"staff": staff, "is_admin": is_admin})
+    context = {"staff": staff, "is_admin": is_admin, "can_search_audit": audit_scope(staff) is not None}
+    return render(request, "backoffice/system.html", context)
 
 
 @staff_required

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from anbili.core.masking import mask
 from anbili.rules.checks import CheckCode
 
 
@@ -158,7 +159,8 @@ class Placement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name or self.id_number}（{self.business_year}年）"
+        # Masked: this text reaches the admin, the audit log's object names and log lines.
+        return f"{self.name or mask(self.id_number)}（{self.business_year}年）"
 
 
 class ContractRelation(models.TextChoices):
@@ -294,7 +296,7 @@ class PersonMonthClaim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.id_number} {self.month}"
+        return f"{mask(self.id_number)} {self.month}"
 
 
 class MonthEvidence(models.Model):

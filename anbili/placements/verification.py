@@ -19,6 +19,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from auditlog.context import disable_auditlog
 from django.db import connection, transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
@@ -385,7 +386,10 @@ def verify_one(
         rows = _months_merge(placement.pk, verdicts, rows)
     placement.verified_at = now
     placement.verdicts_digest = digest
-    placement.save(update_fields=["verified_at", "verdicts_digest", "updated_at", *also_save])
+    # The stamp (and the step advance) is the system's verification result, not anyone's field edit: no
+    # django-auditlog row, and no read-back of the old row on P2's path. Workflow moves have their events.
+    with disable_auditlog():
+        placement.save(update_fields=["verified_at", "verdicts_digest", "updated_at", *also_save])
     return rows
 
 

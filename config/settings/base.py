@@ -127,6 +127,38 @@ AXES_VERBOSE = False
 # (see above), and the captcha still slows any one client down.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# Field changes to policy, employer and placement data (django-auditlog, docs/security.md). Registered here,
+# not in each app, so that the list is read in one place. Bulk writes (verification verdicts, registry
+# upserts) send no signals: they are system results with their own provenance, not someone's edit.
+_POLICY_TABLES = [
+    "regions.Region",
+    "regions.QuotaRatio",
+    "regions.MinimumWage",
+    "regions.SocialAverageWage",
+    "regions.DeclarationWindow",
+    "regions.LevyPeriod",
+    "regions.RewardRule",
+    "regions.RetirementSetting",
+]
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *_POLICY_TABLES,
+    {"model": "employers.Employer", "mask_fields": ["legal_person_id_number"]},
+    "employers.UnitYearProfile",
+    "employers.RelatedUnit",
+    # The verification stamp is the system's, written on every 重新核验: not a field change of anyone's.
+    {
+        "model": "placements.Placement",
+        "exclude_fields": ["verified_at", "verdicts_digest", "updated_at"],
+        "mask_fields": ["id_number"],
+    },
+    "placements.PlacementContract",
+    "placements.PlacementCertificate",
+    {"model": "accounts.User", "exclude_fields": ["password", "last_login"], "mask_fields": ["id_number", "phone"]},
+    "accounts.Membership",
+)
+AUDITLOG_MASK_CALLABLE = "anbili.core.masking.mask"
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
 # Background work (imports, notifications, tax pushes): tasks are database rows run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
@@ -181,9 +213,25 @@ if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("anbili.accounts.oidc.ProvincialOIDCBackend")
 
+# Every handler masks ID and certificate numbers (config/log_filters.py). Django's own "django" and
+# "django.server" loggers are redefined here so that its default handlers, which have no such filter, are
+# dropped: request warnings go to the root handler, runserver's access log to its own masked handler.
+# A WSGI server's access log (gunicorn and the like) must be routed through these handlers too.
+LOG_LEVEL = env("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "filters": {"mask_identifiers": {"()": "config.log_filters.MaskIdentifiersFilter"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_identifiers"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_identifiers"]},
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -60,12 +60,12 @@ DROP FUNCTION IF EXISTS audit_auditentry_append_only();
 
 def _trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(_TRIGGER_SQL)
+        schema_editor.execute(_TRIGGER_SQL, None)
 
 
 def _drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(_DROP_SQL)
+        schema_editor.execute(_DROP_SQL, None)
 
 
 Migration.operations.append(migrations.RunPython(_trigger, _drop_trigger))
