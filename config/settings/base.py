@@ -223,11 +223,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"mask_identifiers": {"()": "config.log_filters.MaskIdentifiersFilter"}},
     "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_identifiers"]},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_identifiers"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_identifiers"],
+        },
     },
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
