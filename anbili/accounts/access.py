@@ -3,7 +3,14 @@ another tenant's record: that would reveal that it exists)."""
 
 from django.http import Http404, HttpRequest
 
-from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
+from anbili.accounts.models import (
+    SYSTEM_ADMIN_ROLES,
+    AccountKind,
+    Membership,
+    MembershipRole,
+    StaffRole,
+    User,
+)
 from anbili.employers.models import Employer
 from anbili.regions.models import Region, RegionLevel
 
@@ -27,7 +34,7 @@ def access_legal_person_membership(request: HttpRequest) -> Membership:
 def access_system_admin(request: HttpRequest) -> User:
     """The logged-in DPF system admin (系统管理员); everyone else gets 404."""
     staff = access_staff(request)
-    if staff.staff_role != StaffRole.ADMIN:
+    if staff.staff_role not in SYSTEM_ADMIN_ROLES:
         raise Http404
     return staff
 
@@ -35,7 +42,7 @@ def access_system_admin(request: HttpRequest) -> User:
 def access_region_for_staff(staff: User, region_code: str) -> Region:
     """A region inside the staff member's jurisdiction (their region or below); any other is 404."""
     region = Region.objects.filter(code=region_code).first()
-    if region is None or staff.region is None or not region.is_within(staff.region):
+    if region is None or not staff.oversees_code(region.code):
         raise Http404
     return region
 
@@ -54,7 +61,11 @@ def audit_scope(staff: User) -> str | None:
     admin, the province's for a province admin, None for everyone else."""
     if staff.staff_role == StaffRole.NATIONAL_ADMIN:
         return ""
-    if staff.staff_role == StaffRole.ADMIN and staff.region is not None and staff.region.level == RegionLevel.PROVINCE:
+    if (
+        staff.staff_role == StaffRole.ADMIN
+        and staff.region is not None
+        and staff.region.level == RegionLevel.PROVINCE
+    ):
         return staff.region.code_prefix
     return None
 

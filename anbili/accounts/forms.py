@@ -146,7 +146,14 @@ class StaffForm(forms.Form):
     username = forms.CharField(label="用户名", max_length=64, help_text="用于登录申办系统，至少3个字符")
     full_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="手机号", max_length=20, required=False)
-    role = forms.ChoiceField(label="角色", choices=[("", "请选择"), *StaffRole.choices])
+    # A national admin has no region, so it is not created here (see staff_create).
+    role = forms.ChoiceField(
+        label="角色",
+        choices=[
+            ("", "请选择"),
+            *((v, label) for v, label in StaffRole.choices if v != StaffRole.NATIONAL_ADMIN),
+        ],
+    )
     region_code = forms.ChoiceField(label="所属区划", choices=())
     password = forms.CharField(
         label="初始密码",

@@ -16,6 +16,14 @@ class StaffRole(models.TextChoices):
     REVIEWER = "reviewer", "审核员"
     SUPERVISOR = "supervisor", "业务主管"
     ADMIN = "admin", "系统管理员"
+    # Edits the national tables in /admin/ (provinces, national levy periods) and oversees every province;
+    # has no region of its own.
+    NATIONAL_ADMIN = "national_admin", "全国系统管理员"
+
+
+# The roles that administer (the 用户管理 page and /admin/): a province admin within its region, a
+# national admin everywhere.
+SYSTEM_ADMIN_ROLES = (StaffRole.ADMIN, StaffRole.NATIONAL_ADMIN)
 
 
 class User(AbstractUser):
@@ -39,9 +47,17 @@ class User(AbstractUser):
         verbose_name = "用户"
         verbose_name_plural = "用户"
         constraints = [
+            # Every staff member has a role; a national admin has no region (the whole country), everyone
+            # else exactly one.
             models.CheckConstraint(
                 condition=~models.Q(kind="staff")
-                | (models.Q(region__isnull=False) & ~models.Q(staff_role="")),
+                | (
+                    ~models.Q(staff_role="")
+                    & (
+                        models.Q(staff_role="national_admin", region__isnull=True)
+                        | (~models.Q(staff_role="national_admin") & models.Q(region__isnull=False))
+                    )
+                ),
                 name="staff_has_role_and_region",
             )
         ]
@@ -56,6 +72,24 @@ class User(AbstractUser):
     @property
     def is_dpf_staff(self) -> bool:
         return self.kind == AccountKind.STAFF
+
+    @property
+    def jurisdiction_prefix(self) -> str | None:
+        """The region-code prefix of everything this staff member oversees: "" for a national admin (every
+        code starts with it), the region's significant prefix for other staff ("15" for 内蒙古, "150102" for a
+        county), None for anyone without a jurisdiction (employer users, a staff row without a region)."""
+        if self.kind != AccountKind.STAFF:
+            return None
+        if self.staff_role == StaffRole.NATIONAL_ADMIN:
+            return ""
+        if self.region_id is None:
+            return None
+        return self.region.code_prefix
+
+    def oversees_code(self, code: str | None) -> bool:
+        """Whether a region code lies in this staff member's jurisdiction (a national admin: any code)."""
+        prefix = self.jurisdiction_prefix
+        return prefix is not None and bool(code) and str(code).startswith(prefix)
 
 
 class MembershipRole(models.TextChoices):

@@ -3,7 +3,7 @@
 import rules
 from django.contrib.auth.models import Group, Permission
 
-from anbili.accounts.models import AccountKind, StaffRole
+from anbili.accounts.models import SYSTEM_ADMIN_ROLES, AccountKind, StaffRole
 
 SYSTEM_ADMIN_GROUP = "系统管理员"
 
@@ -15,12 +15,15 @@ def is_dpf_staff(user: object) -> bool:
 
 @rules.predicate
 def is_supervisor(user: object) -> bool:
-    return is_dpf_staff(user) and getattr(user, "staff_role", None) in (StaffRole.SUPERVISOR, StaffRole.ADMIN)
+    return is_dpf_staff(user) and getattr(user, "staff_role", None) in (
+        StaffRole.SUPERVISOR,
+        *SYSTEM_ADMIN_ROLES,
+    )
 
 
 @rules.predicate
 def is_system_admin(user: object) -> bool:
-    return is_dpf_staff(user) and getattr(user, "staff_role", None) == StaffRole.ADMIN
+    return is_dpf_staff(user) and getattr(user, "staff_role", None) in SYSTEM_ADMIN_ROLES
 
 
 @rules.predicate

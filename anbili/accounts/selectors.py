@@ -6,16 +6,22 @@ from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from anbili.accounts.backends import EMPLOYER_REALM
+from anbili.accounts.lockout import account_counter_key
 from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
 from anbili.regions.models import Region
 
 
-def login_failures_count(account: str) -> int:
-    """Failed logins for this account name within the cool-off time (they drive captcha and lock-out)."""
+def login_failures_count(account: str, realm: str = EMPLOYER_REALM) -> int:
+    """Failed logins for this account, whatever its spelling, within the cool-off time (they drive captcha
+    and lock-out); counted under the same key django-axes uses (`anbili.accounts.lockout`)."""
     from axes.models import AccessAttempt
 
+    key = account_counter_key(account, realm)
+    if not key:
+        return 0
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    total = AccessAttempt.objects.filter(username=account.strip(), attempt_time__gte=since).aggregate(
+    total = AccessAttempt.objects.filter(username=key, attempt_time__gte=since).aggregate(
         n=Sum("failures_since_start")
     )["n"]
     return int(total or 0)
@@ -46,17 +52,19 @@ def agent_list_for_employer(employer_id: int) -> QuerySet[Membership]:
 
 
 def staff_list_in_jurisdiction(staff: User) -> QuerySet[User]:
-    """Staff accounts in a staff member's region and below."""
-    assert staff.region is not None
-    return (
-        User.objects.filter(kind=AccountKind.STAFF)
-        .filter(staff.region.descendant_q("region__code"))
-        .select_related("region")
-        .order_by("region__code", "username")
-    )
+    """Staff accounts in a staff member's region and below (a national admin: all, national admins too)."""
+    prefix = staff.jurisdiction_prefix
+    if prefix is None:
+        return User.objects.none()
+    staff_rows = User.objects.filter(kind=AccountKind.STAFF)
+    if prefix:  # "" is the whole country, national admins (who have no region) included
+        staff_rows = staff_rows.filter(region__code__startswith=prefix)
+    return staff_rows.select_related("region").order_by("region__code", "username")
 
 
 def regions_in_jurisdiction(staff: User) -> QuerySet[Region]:
-    """The regions a staff member may assign: their own and those under it."""
-    assert staff.region is not None
-    return Region.objects.filter(staff.region.descendant_q()).order_by("code")
+    """The regions a staff member may assign: their own and those under it (a national admin: all)."""
+    prefix = staff.jurisdiction_prefix
+    if prefix is None:
+        return Region.objects.none()
+    return Region.objects.filter(code__startswith=prefix).order_by("code")

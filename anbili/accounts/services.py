@@ -11,7 +11,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from anbili.accounts.backends import EMPLOYER_REALM, STAFF_REALM
-from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
+from anbili.accounts.lockout import account_counter_key
+from anbili.accounts.models import (
+    SYSTEM_ADMIN_ROLES,
+    AccountKind,
+    Membership,
+    MembershipRole,
+    StaffRole,
+    User,
+)
 from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import IdentifierError, validate_id_number, validate_uscc
 from anbili.employers.models import Employer
@@ -57,11 +65,14 @@ def employer_login_check(request: HttpRequest, *, account: str, password: str) -
     return LoginOutcome(None, message=f"经办人授权已于 {until} 到期，请联系单位法定代表人重新授权")
 
 
-def login_failures_reset(account: str) -> None:
-    """Forget an account's failed logins after it logged in (axes itself resets by user name, not by USCC)."""
+def login_failures_reset(account: str, realm: str = EMPLOYER_REALM) -> None:
+    """Forget an account's failed logins after it logged in, under the counter key of every spelling (axes
+    resets by the user's internal name too, which resolves to the same key)."""
     from axes.utils import reset
 
-    reset(username=account.strip())
+    key = account_counter_key(account, realm)
+    if key:
+        reset(username=key)
 
 
 def staff_login_check(request: HttpRequest, *, username: str, password: str) -> LoginOutcome:
@@ -257,13 +268,16 @@ def staff_create(
         raise ApplicationError("请填写姓名", field="full_name")
     if role not in StaffRole.values:
         raise ApplicationError("请选择角色", field="role")
+    if role == StaffRole.NATIONAL_ADMIN:
+        # It oversees every province: creating one is for the deployment's operators (superusers).
+        raise ApplicationError("全国系统管理员账号只能由平台运维人员在系统管理后台创建", field="role")
     region = Region.objects.filter(code=region_code).first()
     if region is None or region.level not in RegionLevel.values:
         raise ApplicationError("请选择有效的所属区划", field="region_code")
     if created_by is not None:
-        if created_by.staff_role != StaffRole.ADMIN or created_by.region is None:
+        if created_by.staff_role not in SYSTEM_ADMIN_ROLES or created_by.jurisdiction_prefix is None:
             raise ApplicationError("只有系统管理员可以创建工作人员账号")
-        if not region.is_within(created_by.region):
+        if not created_by.oversees_code(region.code):
             raise ApplicationError("只能在本级及下级区划内创建工作人员账号", field="region_code")
     if User.objects.filter(username=username).exists():
         raise ApplicationError("该用户名已存在", field="username")

@@ -25,9 +25,9 @@ def access_evidence_for_employer(request: HttpRequest, pk: int) -> EvidenceFile:
 def access_evidence_for_staff(request: HttpRequest, pk: int) -> EvidenceFile:
     """An evidence file of an employer whose 残联主管部门 lies within the staff member's region."""
     staff: Any = request.user
-    if not staff.is_authenticated or not getattr(staff, "is_dpf_staff", False) or staff.region is None:
+    if not staff.is_authenticated or getattr(staff, "jurisdiction_prefix", None) is None:
         raise Http404
     evidence = EvidenceFile.objects.select_related("employer__dpf_region").filter(pk=pk).first()
-    if evidence is None or not evidence.employer.dpf_region.is_within(staff.region):
+    if evidence is None or not staff.oversees_code(evidence.employer.dpf_region_id):
         raise Http404
     return evidence

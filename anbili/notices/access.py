@@ -25,8 +25,6 @@ def access_notice_for_staff(request: HttpRequest, pk: int) -> Notice:
         .filter(pk=pk, kind=NoticeKind.ANNOUNCEMENT)
         .first()
     )
-    if notice is None or notice.region is None or staff.region is None:
-        raise Http404
-    if not notice.region.is_within(staff.region):
+    if notice is None or not staff.oversees_code(notice.region_id):
         raise Http404
     return notice

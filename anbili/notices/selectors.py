@@ -59,10 +59,11 @@ def notice_unread_count_for_employer(employer: Employer, *, user: User) -> int:
 
 def notice_list_for_staff(staff: User, *, query: str = "") -> QuerySet[Notice]:
     """Announcements of the staff member's region and every region under it (the ones they manage)."""
-    assert staff.region is not None
+    prefix = staff.jurisdiction_prefix
+    if prefix is None:
+        return Notice.objects.none()
     qs = (
-        Notice.objects.filter(kind=NoticeKind.ANNOUNCEMENT)
-        .filter(staff.region.descendant_q("region__code"))
+        Notice.objects.filter(kind=NoticeKind.ANNOUNCEMENT, region__code__startswith=prefix)
         .select_related("region", "region__parent", "region__parent__parent", "published_by")
         .order_by("-published_at", "-pk")
     )

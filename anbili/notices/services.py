@@ -21,7 +21,7 @@ from anbili.regions.models import Region
 logger = logging.getLogger(__name__)
 
 # Supervisors and admins speak for their DPF; reviewers read (docs/notices.md).
-PUBLISHING_ROLES = (StaffRole.SUPERVISOR, StaffRole.ADMIN)
+PUBLISHING_ROLES = (StaffRole.SUPERVISOR, StaffRole.ADMIN, StaffRole.NATIONAL_ADMIN)
 TITLE_MAX = 200
 BODY_MAX = 20_000
 SMS_TEXT_MAX = 500
@@ -56,16 +56,14 @@ def _region_in_jurisdiction(staff: User, region_code: str) -> Region:
     region = Region.objects.filter(code=(region_code or "").strip()).first()
     if region is None:
         raise ApplicationError("请选择「发布范围」", field="region_code")
-    if staff.region is None or not region.is_within(staff.region):
+    if not staff.oversees_code(region.code):
         raise ApplicationError("「发布范围」只能是本级或下级区划", field="region_code")
     return region
 
 
 def _announcement_for_update(staff: User, notice_id: int) -> Notice:
     notice = Notice.objects.select_for_update().filter(pk=notice_id, kind=NoticeKind.ANNOUNCEMENT).first()
-    if notice is None or notice.region is None or staff.region is None:
-        raise ApplicationError("通知公告不存在", code="not_found")
-    if not notice.region.is_within(staff.region):
+    if notice is None or not staff.oversees_code(notice.region_id):
         raise ApplicationError("通知公告不存在", code="not_found")
     return notice
 
