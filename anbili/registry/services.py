@@ -215,7 +215,7 @@ def import_batch_run(*, batch_id: int, on_progress: ProgressCallback | None = No
     except TransitionRefused:
         return ImportBatch.objects.get(pk=batch_id)
     spec = spec_for(batch.kind)
-    stager = stager_for(spec, batch.pk)
+    stager = stager_for(spec, batch.pk, batch.province_prefix)
     try:
         with default_storage.open(batch.payload, "rb") as file:
             problems, file_format = _read_rows(batch, file, stager, on_progress)
@@ -223,6 +223,11 @@ def import_batch_run(*, batch_id: int, on_progress: ProgressCallback | None = No
             counts = stager.apply(
                 Provenance(source=IMPORT_SOURCE[batch.kind], batch_id=batch.pk, received_at=batch.received_at)
             )
+            # Rows that would change another province's stored row (found under the apply's table lock).
+            problems.extend(
+                (row, spec.stored_row_problem(owner, batch.province_prefix)) for row, owner in counts.refused
+            )
+            batch.rows_failed += len(counts.refused)
             ImportRowError.objects.filter(batch=batch).delete()
             ImportRowError.objects.bulk_create(
                 (
@@ -301,6 +306,8 @@ def _read_rows_unpaused(
     seen: dict[tuple[Any, ...], int] = {}
     problems: list[tuple[int, Problem]] = []
     chunk: list[tuple[Any, ...]] = []
+    # Row numbers beside the chunk: a scoped stager names the rows its stored-row check refuses.
+    numbers: list[int] = []
     done = failed = 0
     ImportBatch.objects.filter(pk=batch.pk).update(rows_total=table.estimated_rows)
     for row_number, raw in table.rows:
@@ -323,13 +330,14 @@ def _read_rows_unpaused(
                 )
             else:
                 chunk.append(parsed)
+                numbers.append(row_number)
         if done > max_rows:
             raise FileRefused(f"单个批次最多{max_rows}行，请拆分后导入")
         if done % PROGRESS_EVERY == 0:
-            stager.stage(chunk)
-            chunk = []
+            stager.stage(chunk, numbers)
+            chunk, numbers = [], []
             _save_progress(batch, done, failed, max(table.estimated_rows, done), on_progress)
-    stager.stage(chunk)
+    stager.stage(chunk, numbers)
     if done == 0:
         raise FileRefused("文件中没有数据行（只有表头或为空）")
     batch.rows_total, batch.rows_done, batch.rows_failed = done, done, failed

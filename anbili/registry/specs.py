@@ -333,6 +333,9 @@ class KindSpec:
     fields: tuple[str, ...]  # database columns of a parsed row, in order
     key_fields: tuple[str, ...]  # natural key (the unique constraint), a subset of `fields`
     make_parser: Callable[[CellReader, KindSpec], RowParser]
+    # The region field whose STORED value says which province a mirrored row belongs to: a batch scoped to
+    # one province may not change a row stored for another, whatever region the pushed row names.
+    owner_field: str = "region_code"
     # Parsed rows hold only checked identifiers, numbers and dates: staged without COPY escaping.
     plain_copy: bool = False
 
@@ -350,6 +353,22 @@ class KindSpec:
         """The natural key in the partner's words, for duplicate-row messages."""
         headers = {column.key: column.header for column in self.columns}
         return "、".join(headers.get(name, name) for name in self.key_fields)
+
+    @property
+    def owner_in_key(self) -> bool:
+        """The owning region is part of the natural key (dispatch filings): a scoped batch, whose pushed
+        regions are already checked, can then only ever match rows of its own province."""
+        return self.owner_field in self.key_fields
+
+    def stored_row_problem(self, owner_code: str, province_prefix: str) -> Problem:
+        """Why a row of a scoped batch was refused: the stored row it would change is another province's."""
+        header = next(column.header for column in self.columns if column.key == self.owner_field)
+        return Problem(
+            header,
+            f"已有记录（{self.key_description()}相同）的{header}为{owner_code}，"
+            f"属于{PROVINCES.get(owner_code[:2], owner_code[:2])}；本批次只能新增或更改"
+            f"{PROVINCES.get(province_prefix, province_prefix)}的数据，本行未导入",
+        )
 
 
 # --- monthly payments (the hot path) -----------------------------------------------------------------
@@ -595,6 +614,8 @@ SPECS: dict[str, KindSpec] = {
         fields=("id_number", "name", "sex", "birth_date", "household_region"),
         key_fields=("id_number",),
         make_parser=_person_parser,
+        # A person belongs to the province of their stored household registration.
+        owner_field="household_region",
     ),
     ImportKind.CERTIFICATE: KindSpec(
         kind=ImportKind.CERTIFICATE,

@@ -7,6 +7,12 @@ Two paths with the same contract:
 - Any other database (SQLite in development and tests): rows are kept in memory and applied with the ORM,
   comparing each chunk with what is stored.
 `stage()` runs outside the batch's transaction (so progress can be committed); `apply()` must run inside it.
+
+A stager scoped to a province (`province_prefix`, a partner's batch or `import_registry --province`) also
+refuses each staged row whose key matches a stored row of another province (`KindSpec.owner_field`): the
+stored row decides, not the pushed one. The check is set-based, one statement per batch on PostgreSQL (under
+the table lock, so no other batch can slip a row in between) and the chunk's existing read on the portable
+path; `UpsertCounts.refused` names the refused rows by their row numbers.
 """
 
 from __future__ import annotations
@@ -38,18 +44,23 @@ class UpsertCounts:
     created: int
     updated: int
     unchanged: int
+    # (row number, stored owner region) of each row refused because the stored row is another province's.
+    refused: tuple[tuple[int, str], ...] = ()
 
 
 class Stager:
     """Collects the valid rows of one batch until they are applied."""
 
-    def __init__(self, spec: KindSpec, batch_id: int) -> None:
+    def __init__(self, spec: KindSpec, batch_id: int, province_prefix: str = "") -> None:
         self.spec = spec
         self.batch_id = batch_id
         self.staged = 0
+        # Only a scoped batch whose owner is not in the key needs the stored-row check (and row numbers).
+        self.scoped = bool(province_prefix) and not spec.owner_in_key
+        self.province_prefix = province_prefix
 
-    def stage(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Keep a chunk of valid rows."""
+    def stage(self, rows: Sequence[tuple[Any, ...]], row_numbers: Sequence[int] = ()) -> None:
+        """Keep a chunk of valid rows; `row_numbers` (the rows' numbers in the file) name refused rows."""
         raise NotImplementedError
 
     def apply(self, provenance: Provenance) -> UpsertCounts:
@@ -60,11 +71,11 @@ class Stager:
         """Forget the staged rows (after apply or on failure)."""
 
 
-def stager_for(spec: KindSpec, batch_id: int) -> Stager:
+def stager_for(spec: KindSpec, batch_id: int, province_prefix: str = "") -> Stager:
     """The fastest stager the database offers."""
     if connection.vendor == "postgresql":
-        return PostgresStager(spec, batch_id)
-    return PortableStager(spec, batch_id)
+        return PostgresStager(spec, batch_id, province_prefix)
+    return PortableStager(spec, batch_id, province_prefix)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
@@ -85,8 +96,8 @@ def _copy_text(value: Any) -> str:
 class PostgresStager(Stager):
     """COPY into a session-local temporary table, one COPY per chunk so progress can be saved between."""
 
-    def __init__(self, spec: KindSpec, batch_id: int) -> None:
-        super().__init__(spec, batch_id)
+    def __init__(self, spec: KindSpec, batch_id: int, province_prefix: str = "") -> None:
+        super().__init__(spec, batch_id, province_prefix)
         self.table = f"registry_stage_{batch_id}"
         self.target = spec.model._meta.db_table
         self._created = False
@@ -96,22 +107,29 @@ class PostgresStager(Stager):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             # Temporary: not WAL-logged and invisible to other sessions; the column types are the target's.
+            # A scoped batch stages each row's number too, to name the rows the stored-row check refuses.
+            row_column = ", 0::integer AS _row" if self.scoped else ""
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.table} AS SELECT {fields} FROM {self.target} WITH NO DATA"
+                f"CREATE TEMPORARY TABLE {self.table} AS "
+                f"SELECT {fields}{row_column} FROM {self.target} WITH NO DATA"
             )
         self._created = True
 
-    def stage(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def stage(self, rows: Sequence[tuple[Any, ...]], row_numbers: Sequence[int] = ()) -> None:
         """COPY a chunk of rows into the staging table."""
         if not self._created:
             self._create()
         if not rows:
             return
+        if self.scoped:
+            rows = [(*row, number) for row, number in zip(rows, row_numbers, strict=True)]
         if self.spec.plain_copy:
             text = "\n".join("\t".join(map(str, row)) for row in rows) + "\n"
         else:
             text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
         columns = ", ".join(connection.ops.quote_name(name) for name in self.spec.fields)
+        if self.scoped:
+            columns += ", _row"
         with connection.cursor() as cursor, cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
             copy.write(text)
         self.staged += len(rows)
@@ -134,6 +152,17 @@ class PostgresStager(Stager):
             cursor.execute(f"LOCK TABLE {target} IN SHARE ROW EXCLUSIVE MODE")
             # Temporary tables are never auto-analysed; without statistics the planner guesses the joins.
             cursor.execute(f"ANALYZE {stage}")
+            refused: tuple[tuple[int, str], ...] = ()
+            if self.scoped:
+                # Rows whose stored counterpart is another province's leave the stage before anything is
+                # written; one statement for the whole batch, the same key join the UPDATE makes.
+                owner = quote(self.spec.owner_field)
+                cursor.execute(
+                    f"DELETE FROM {stage} AS s USING {target} AS t WHERE {joined} "
+                    f"AND left(t.{owner}, 2) <> %s RETURNING s._row, t.{owner}",
+                    [self.province_prefix],
+                )
+                refused = tuple(sorted(cursor.fetchall()))
             cursor.execute(
                 f"UPDATE {target} AS t SET "
                 + ", ".join(
@@ -156,7 +185,12 @@ class PostgresStager(Stager):
                 stamp,
             )
             created = cursor.rowcount
-        return UpsertCounts(created=created, updated=updated, unchanged=self.staged - created - updated)
+        return UpsertCounts(
+            created=created,
+            updated=updated,
+            unchanged=self.staged - created - updated - len(refused),
+            refused=refused,
+        )
 
     def discard(self) -> None:
         """Drop the staging table."""
@@ -173,13 +207,16 @@ class PostgresStager(Stager):
 class PortableStager(Stager):
     """Rows kept in memory and applied with bulk_create/bulk_update; for SQLite and other databases."""
 
-    def __init__(self, spec: KindSpec, batch_id: int) -> None:
-        super().__init__(spec, batch_id)
+    def __init__(self, spec: KindSpec, batch_id: int, province_prefix: str = "") -> None:
+        super().__init__(spec, batch_id, province_prefix)
         self.rows: list[tuple[Any, ...]] = []
+        self.row_numbers: list[int] = []
 
-    def stage(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def stage(self, rows: Sequence[tuple[Any, ...]], row_numbers: Sequence[int] = ()) -> None:
         """Keep a chunk of rows in memory."""
         self.rows.extend(rows)
+        if self.scoped:
+            self.row_numbers.extend(row_numbers)
         self.staged += len(rows)
 
     def apply(self, provenance: Provenance) -> UpsertCounts:
@@ -190,6 +227,8 @@ class PortableStager(Stager):
         value_fields = spec.value_fields
         value_positions = tuple(spec.fields.index(name) for name in value_fields)
         lead = spec.key_fields[0]
+        owner_field, prefix = spec.owner_field, self.province_prefix
+        refused: list[tuple[int, str]] = []
         created = updated = unchanged = 0
         stamp = {
             "source": provenance.source,
@@ -205,10 +244,14 @@ class PortableStager(Stager):
             }
             to_create = []
             to_update = []
-            for row in chunk:
+            for offset, row in enumerate(chunk):
                 obj = stored.get(tuple(row[p] for p in key_positions))
                 if obj is None:
                     to_create.append(model(**dict(zip(spec.fields, row, strict=True)), **stamp))
+                    continue
+                # The chunk's stored rows are already read: the province check costs no query.
+                if self.scoped and getattr(obj, owner_field)[:2] != prefix:
+                    refused.append((self.row_numbers[start + offset], getattr(obj, owner_field)))
                     continue
                 new_values = [row[p] for p in value_positions]
                 if [getattr(obj, name) for name in value_fields] == new_values:
@@ -226,9 +269,12 @@ class PortableStager(Stager):
                 )
             created += len(to_create)
             updated += len(to_update)
-        return UpsertCounts(created=created, updated=updated, unchanged=unchanged)
+        return UpsertCounts(
+            created=created, updated=updated, unchanged=unchanged, refused=tuple(sorted(refused))
+        )
 
     def discard(self) -> None:
         """Drop the rows held in memory."""
         self.rows = []
+        self.row_numbers = []
         self.staged = 0

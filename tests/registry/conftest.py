@@ -13,7 +13,9 @@ from anbili.registry.upsert import PortableStager
 def upsert_path(request, monkeypatch):
     """Run a test through the database's own path (COPY on PostgreSQL) and through the portable ORM path."""
     if request.param == "portable":
-        monkeypatch.setattr(services, "stager_for", lambda spec, batch_id: PortableStager(spec, batch_id))
+        monkeypatch.setattr(
+            services, "stager_for", lambda spec, batch_id, prefix="": PortableStager(spec, batch_id, prefix)
+        )
     return request.param
 
 
