@@ -1,5 +1,6 @@
 """Password authentication for the two front ends: employers by USCC or agent account, staff by user name."""
 
+import unicodedata
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -11,19 +12,35 @@ EMPLOYER_REALM = "employer"
 STAFF_REALM = "staff"
 
 
+def account_normalise(account: str) -> str:
+    """The account as the person meant it: full-width forms folded to ASCII (NFKC), no whitespace at all.
+    A Chinese input method often types a USCC in full-width characters."""
+    return "".join(unicodedata.normalize("NFKC", account or "").split())
+
+
+def _by_name(typed: str, normal: str, kind: str) -> User | None:
+    # Matched as typed (stripped) first, so that a name created before normalisation stays reachable;
+    # then normalised (full-width typing). User names stay case-sensitive: the lock-out counter folds
+    # case, not this.
+    found = User.objects.filter(username=typed, kind=kind).first()
+    if found is None and normal != typed:
+        found = User.objects.filter(username=normal, kind=kind).first()
+    return found
+
+
 def _find_user(account: str, realm: str) -> tuple[User | None, int | None]:
     """The user an account name designates, and for a USCC the employer the login is for."""
-    account = account.strip()
+    typed, normal = account.strip(), account_normalise(account)
     if realm == STAFF_REALM:
-        return User.objects.filter(username=account, kind=AccountKind.STAFF).first(), None
+        return _by_name(typed, normal, AccountKind.STAFF), None
     membership = (
         Membership.objects.select_related("user")
-        .filter(employer__uscc=account.upper(), role=MembershipRole.LEGAL_PERSON)
+        .filter(employer__uscc=normal.upper(), role=MembershipRole.LEGAL_PERSON)
         .first()
     )
     if membership is not None:
         return membership.user, membership.employer_id
-    return User.objects.filter(username=account, kind=AccountKind.AGENT).first(), None
+    return _by_name(typed, normal, AccountKind.AGENT), None
 
 
 class AccountBackend(ModelBackend):
@@ -51,10 +68,3 @@ class AccountBackend(ModelBackend):
             return None
         user.login_employer_id = employer_id  # type: ignore[attr-defined]
         return user
-
-
-def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """The account name django-axes counts failures against: the same for authenticate() and the form post."""
-    if credentials and credentials.get("username"):
-        return str(credentials["username"]).strip()
-    return str(request.POST.get("account", "")).strip()

@@ -1,0 +1,172 @@
+"""Who a failed login counts against: one counter per account, and one per client address (decision 0002).
+
+django-axes keeps the per-account counter; this module gives it the account's canonical key, so that every
+spelling of one account (letter case, full-width characters, spaces, another unit of the same legal person)
+feeds the same counter. The per-address counter is a sliding window in the shared cache (Redis in
+production), with a higher limit over a longer time, so that nobody can lock every employer out by trying
+public USCCs from one address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import math
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from anbili.accounts.backends import EMPLOYER_REALM, STAFF_REALM, account_normalise
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+
+ADDRESS_MESSAGE = "该网络地址登录失败次数过多，已暂停登录，请于{minutes}分钟后再试"
+
+# The sliding window is kept as a ring of short buckets: the sum of the buckets still inside the window
+# is the count, so one old burst leaves the window a bucket at a time instead of all at once.
+_BUCKETS_PER_WINDOW = 12
+
+_REALM_KINDS = {
+    EMPLOYER_REALM: (AccountKind.LEGAL_PERSON, AccountKind.AGENT),
+    STAFF_REALM: (AccountKind.STAFF,),
+}
+
+
+def _now() -> float:
+    return time.time()
+
+
+def login_realm(request: HttpRequest | None) -> str:
+    """Which accounts a login page designates: employers on the portal, staff on the review system and
+    the admin."""
+    path = getattr(request, "path", "") or ""
+    return EMPLOYER_REALM if path.startswith("/portal/") else STAFF_REALM
+
+
+def login_front(request: HttpRequest | None) -> str:
+    """The front door a login went through, for the audit log."""
+    path = getattr(request, "path", "") or ""
+    for prefix, front in (("/portal/", "portal"), ("/backoffice/", "backoffice"), ("/admin/", "admin")):
+        if path.startswith(prefix):
+            return front
+    return "oidc" if path.startswith("/oidc/") else "other"
+
+
+def account_resolve(account: str, realm: str) -> User | None:
+    """The account a typed name designates, whatever its spelling; None when there is none (or when the
+    spelling is ambiguous)."""
+    name = account_normalise(account)
+    if not name:
+        return None
+    kinds = _REALM_KINDS.get(realm, (AccountKind.STAFF,))
+    if realm == EMPLOYER_REALM:
+        membership = (
+            Membership.objects.select_related("user")
+            .filter(employer__uscc=name.upper(), role=MembershipRole.LEGAL_PERSON)
+            .first()
+        )
+        if membership is not None:
+            return membership.user
+    users = User.objects.filter(kind__in=kinds)
+    exact = users.filter(username=name).first()
+    if exact is not None:
+        return exact
+    # Only the first two: a case-insensitive match is the account only when it is the one such account.
+    folded = list(users.filter(username__iexact=name)[:2])
+    return folded[0] if len(folded) == 1 else None
+
+
+def account_counter_key(account: str, realm: str) -> str:
+    """The name django-axes counts failures under: the account's id when it exists, else a digest of the
+    case-folded spelling. Neither is the typed text, so an ID number typed by mistake is not stored."""
+    name = account_normalise(account)
+    if not name:
+        return ""
+    user = account_resolve(name, realm)
+    if user is not None:
+        return f"user:{user.pk}"
+    digest = hashlib.sha256(f"{realm}:{name.casefold()}".encode()).hexdigest()[:32]
+    return f"name:{digest}"
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """AXES_USERNAME_CALLABLE: the same key for authenticate(), the form post and axes' reset on success."""
+    account = ""
+    realm = ""
+    if credentials:
+        account = str(credentials.get("username") or "")
+        realm = str(credentials.get("realm") or "")
+    if not account and request is not None:
+        account = str(request.POST.get("account") or request.POST.get("username") or "")
+    return account_counter_key(account, realm or login_realm(request))
+
+
+# Per-address counter -------------------------------------------------------------------------------------
+
+
+def _address_network(address: str | None) -> str:
+    """An IPv4 address itself; an IPv6 address by its /64, which one subscriber usually holds whole."""
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _bucket_seconds() -> int:
+    return max(1, int(settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60) // _BUCKETS_PER_WINDOW)
+
+
+def _bucket_keys(network: str, now: float) -> list[tuple[int, str]]:
+    size = _bucket_seconds()
+    current = int(now // size)
+    return [
+        (index, f"login-fail-net:{network}:{index}")
+        for index in range(current - _BUCKETS_PER_WINDOW + 1, current + 1)
+    ]
+
+
+def address_failure_add(address: str | None) -> None:
+    """Count one failed login from this address (any account, any front door)."""
+    network = _address_network(address)
+    if not network:
+        return
+    _index, key = _bucket_keys(network, _now())[-1]
+    timeout = _bucket_seconds() * (_BUCKETS_PER_WINDOW + 1)
+    # add() then incr() is atomic on Redis and on the local-memory cache; add() is a no-op when it exists.
+    cache.add(key, 0, timeout=timeout)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=timeout)
+
+
+def address_blocked_minutes(address: str | None) -> int:
+    """0 when this address may try to log in; otherwise the minutes until enough old failures leave the
+    window to bring it under the limit."""
+    network = _address_network(address)
+    if not network:
+        return 0
+    now = _now()
+    buckets = _bucket_keys(network, now)
+    counts = cache.get_many([key for _index, key in buckets])
+    per_bucket = [(index, int(counts.get(key, 0) or 0)) for index, key in buckets]
+    total = sum(count for _index, count in per_bucket)
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    if total < limit:
+        return 0
+    size = _bucket_seconds()
+    for index, count in per_bucket:  # oldest first: when does enough of it leave the window?
+        total -= count
+        if total < limit:
+            leaves_at = (index + _BUCKETS_PER_WINDOW) * size
+            return max(1, math.ceil((leaves_at - now) / 60))
+    return max(1, math.ceil(size * _BUCKETS_PER_WINDOW / 60))
