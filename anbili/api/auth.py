@@ -18,7 +18,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from anbili.accounts.models import AccountKind, User
 from anbili.registry.models import PartnerToken
-from anbili.registry.services import partner_token_touch, token_digest
+from anbili.registry.services import partner_token_refusal, partner_token_touch, token_digest
 
 RATE_WINDOW_SECONDS = 60
 
@@ -60,11 +60,13 @@ class PartnerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> PartnerToken:
         found = (
             PartnerToken.objects.select_related("partner", "partner__province")
-            .filter(token_hash=token_digest(token), active=True, partner__active=True)
+            .filter(token_hash=token_digest(token))
             .first()
         )
-        if found is None:
-            raise HttpError(401, "访问令牌无效或已停用")
+        # Unknown, deactivated, revoked or expired: 401 with the reason (anbili.registry.services).
+        refusal = partner_token_refusal(found)
+        if refusal is not None or found is None:
+            raise HttpError(401, refusal or "访问令牌无效或已停用")
         rate_limit(f"token:{found.pk}")
         partner_token_touch(found)
         return found

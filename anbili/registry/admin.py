@@ -3,8 +3,11 @@ partners; corrections go through a new import, never through the admin)."""
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from anbili.core.errors import ApplicationError
 
 from anbili.registry.models import (
     Certificate,
@@ -20,6 +23,7 @@ from anbili.registry.models import (
     RegistryPerson,
     WageMonth,
 )
+from anbili.registry.services import partner_token_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -142,9 +146,29 @@ class PartnerAdmin(ReadOnlyAdmin):
 
 @admin.register(PartnerToken)
 class PartnerTokenAdmin(ReadOnlyAdmin):
-    list_display = ("partner", "hint", "active", "created_at", "last_used_at")
+    """Tokens are issued on the command line (shown once); the admin lists them and revokes them."""
+
+    list_display = ("partner", "hint", "active", "created_at", "expires_at", "revoked_at", "last_used_at")
     list_filter = ("active",)
     list_select_related = ("partner",)
+    actions = ("revoke_tokens",)
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    @admin.action(description="吊销所选令牌（立即失效）", permissions=["revoke"])
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[PartnerToken]) -> None:
+        revoked = 0
+        for token_id in queryset.filter(revoked_at=None).values_list("pk", flat=True):
+            try:
+                partner_token_revoke(
+                    token_id=token_id, reason="系统管理后台吊销", actor=request.user, request=request
+                )
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.WARNING)
+            else:
+                revoked += 1
+        self.message_user(request, f"已吊销{revoked}个令牌", messages.SUCCESS)
 
 
 @admin.register(ImportRowError)

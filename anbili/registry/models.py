@@ -8,7 +8,10 @@ foreign key: the registry, social insurance and payroll feeds arrive independent
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
+from django.utils import timezone
 
 from anbili.rules.checks import CertificateSource
 
@@ -97,8 +100,17 @@ class Partner(models.Model):
         return self.province_id[:2]
 
 
+PARTNER_TOKEN_DEFAULT_DAYS = 365
+
+
+def partner_token_default_expiry() -> datetime:
+    """A year from now: a token is never valid for ever, so a forgotten or leaked one runs out."""
+    return timezone.now() + timedelta(days=PARTNER_TOKEN_DEFAULT_DAYS)
+
+
 class PartnerToken(models.Model):
-    """A bearer token of a partner; only its SHA-256 is stored, the token itself is shown once."""
+    """A bearer token of a partner; only its SHA-256 is stored, the token itself is shown once. It works
+    while active, not revoked and before `expires_at` (`anbili.registry.services.partner_token_refusal`)."""
 
     partner = models.ForeignKey(
         Partner, verbose_name="合作方", on_delete=models.CASCADE, related_name="tokens"
@@ -107,6 +119,9 @@ class PartnerToken(models.Model):
     hint = models.CharField("令牌前缀", max_length=8, help_text="令牌的前几位，便于核对，不足以使用令牌")
     active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至", default=partner_token_default_expiry)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_reason = models.CharField("吊销原因", max_length=200, blank=True)
     last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
 
     class Meta:

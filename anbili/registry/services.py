@@ -13,6 +13,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import IO, Any
 
@@ -22,6 +23,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from anbili.audit.models import AuditAction
+from anbili.audit.services import audit_record
 from anbili.core.collector import collector_paused
 from anbili.core.errors import ApplicationError
 from anbili.regions.models import Region, RegionLevel
@@ -37,6 +40,7 @@ from anbili.registry.models import (
     Partner,
     PartnerKind,
     PartnerToken,
+    partner_token_default_expiry,
 )
 from anbili.registry.readers import FileRefused, open_table, row_problem
 from anbili.registry.specs import CellReader, Problem, spec_for
@@ -46,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 20_000
 TOKEN_PREFIX = "abl_"
+# A partner's system keeps a token for a while, but never for ever: renewal at least every three years.
+PARTNER_TOKEN_MAX_DAYS = 3 * 365
 
 # --- partners and tokens -------------------------------------------------------------------------------
 
@@ -59,17 +65,107 @@ def token_digest(token: str) -> str:
 class IssuedToken:
     partner: Partner
     token: str  # shown once, never stored
+    record: PartnerToken
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @transaction.atomic
-def partner_token_issue(*, name: str, kind: str, province_code: str) -> IssuedToken:
-    """Create the partner if needed and issue it a new bearer token (only its hash is stored)."""
+def partner_token_issue(
+    *,
+    name: str,
+    kind: str,
+    province_code: str,
+    expires_at: datetime | None = None,
+    actor: Any = None,
+    request: Any = None,
+) -> IssuedToken:
+    """Create the partner if needed and issue it a new bearer token (only its hash is stored), valid until
+    `expires_at` (a year by default, at most PARTNER_TOKEN_MAX_DAYS). Audited."""
+    now = timezone.now()
+    expires_at = expires_at or partner_token_default_expiry()
+    if expires_at <= now:
+        raise ApplicationError("令牌有效期至必须晚于当前时间", field="expires_at")
+    if expires_at > now + timedelta(days=PARTNER_TOKEN_MAX_DAYS):
+        raise ApplicationError(
+            f"令牌有效期最长3年（{PARTNER_TOKEN_MAX_DAYS}天），到期后请重新签发", field="expires_at"
+        )
     if kind not in PartnerKind.values:
         allowed = "、".join(f"{value}（{label}）" for value, label in PartnerKind.choices)
         raise ApplicationError(f"合作方类型“{kind}”无效，应为：{allowed}", field="kind")
     name = name.strip()
     if not name:
         raise ApplicationError("合作方名称不能为空", field="name")
+    province = _province(province_code)
+    partner, _ = Partner.objects.get_or_create(name=name, kind=kind, province=province)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = PartnerToken.objects.create(
+        partner=partner,
+        token_hash=token_digest(token),
+        hint=token[: len(TOKEN_PREFIX) + 4],
+        expires_at=expires_at,
+    )
+    audit_record(
+        AuditAction.PARTNER_TOKEN,
+        request=request,
+        actor=actor,
+        obj=record,
+        region_code=partner.province_id,
+        detail={"event": "issued", "expires_at": expires_at.isoformat()},
+    )
+    return IssuedToken(partner=partner, token=token, record=record)
+
+
+@transaction.atomic
+def partner_token_revoke(
+    *, token_id: int, reason: str = "", actor: Any = None, request: Any = None
+) -> PartnerToken:
+    """Revoke a token for good (a leaked or retired one); the partner's other tokens keep working. Audited."""
+    token = PartnerToken.objects.select_for_update().select_related("partner").filter(pk=token_id).first()
+    if token is None:
+        raise ApplicationError("没有找到该令牌", field="token", code="not_found")
+    if token.revoked_at is not None:
+        raise ApplicationError(
+            f"令牌{token.hint}…已于{_local(token.revoked_at)}吊销，无需重复操作",
+            field="token",
+            code="already_revoked",
+        )
+    reason = reason.strip()
+    if len(reason) > 200:
+        raise ApplicationError("吊销原因过长（最多200个字符）", field="reason")
+    token.active = False
+    token.revoked_at = timezone.now()
+    token.revoked_reason = reason
+    token.save(update_fields=["active", "revoked_at", "revoked_reason"])
+    audit_record(
+        AuditAction.PARTNER_TOKEN,
+        request=request,
+        actor=actor,
+        obj=token,
+        region_code=token.partner.province_id,
+        detail={"event": "revoked", "reason": reason},
+    )
+    return token
+
+
+def partner_token_refusal(token: PartnerToken | None) -> str | None:
+    """Why a presented token may not be used (the Chinese 401 message), or None when it may. Only the
+    holder of the real token learns that it expired or was revoked, so saying so leaks nothing."""
+    if token is None or not token.partner.active:
+        return "访问令牌无效或已停用"
+    if token.revoked_at is not None:
+        return f"访问令牌已于{_local(token.revoked_at)}吊销，请联系系统管理员重新签发"
+    if not token.active:
+        return "访问令牌无效或已停用"
+    if token.expires_at <= timezone.now():
+        return f"访问令牌已于{_local(token.expires_at)}过期，请联系系统管理员重新签发"
+    return None
+
+
+def _province(province_code: str) -> Region:
+    """The province named by a code such as 15 or 150000."""
     code = province_code.strip()
     code = code[:2] + "0000" if len(code) in (2, 6) and code.isdigit() else code
     province = Region.objects.filter(code=code, level=RegionLevel.PROVINCE).first()
@@ -77,12 +173,7 @@ def partner_token_issue(*, name: str, kind: str, province_code: str) -> IssuedTo
         raise ApplicationError(
             f"省份代码“{province_code}”无效（应为如 15 或 150000 的省级代码）", field="province"
         )
-    partner, _ = Partner.objects.get_or_create(name=name, kind=kind, province=province)
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    PartnerToken.objects.create(
-        partner=partner, token_hash=token_digest(token), hint=token[: len(TOKEN_PREFIX) + 4]
-    )
-    return IssuedToken(partner=partner, token=token)
+    return province
 
 
 def partner_token_touch(token: PartnerToken) -> None:
@@ -141,8 +232,13 @@ def import_batch_create(
     partner: Partner | None = None,
     channel: str = BatchChannel.COMMAND,
     enqueue: bool = True,
+    province_code: str = "",
 ) -> ImportBatch:
-    """Store a delivery and queue its import (after commit); partners may deliver only their own kind."""
+    """Store a delivery and queue its import (after commit); partners may deliver only their own kind.
+
+    A partner's batch is scoped to the partner's province; an operator's batch to `province_code` if given
+    (else it may write any province). A scoped batch refuses, row by row, rows whose region lies elsewhere
+    and rows that would change a row stored for another province."""
     if kind not in ImportKind.values:
         allowed = "、".join(f"{value}（{label}）" for value, label in ImportKind.choices)
         raise ApplicationError(f"数据类型“{kind}”无效，应为：{allowed}", field="kind")
@@ -161,13 +257,17 @@ def import_batch_create(
         )
     if not data.strip():
         raise ApplicationError("文件为空", field="file", code="empty")
+    if partner is not None:
+        scope = partner.province_prefix
+    else:
+        scope = _province(province_code).code[:2] if province_code.strip() else ""
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             kind=kind,
             partner=partner,
             channel=channel,
-            province_prefix=partner.province_prefix if partner else "",
+            province_prefix=scope,
             file_name=file_name[:255],
             sha256=digest,
             size=len(data),

@@ -258,3 +258,21 @@ def test_the_stored_row_check_is_set_based(run_import, regions, upsert_path):
     PensionMonth.objects.filter(region_code="150102").delete()
     twelve = _queries_of_scoped_import(run_import, 12)
     assert one == twelve
+
+
+def test_import_registry_with_a_province_refuses_other_provinces_rows(run_import, regions, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    run_import("pension", rows_as_jsonl([_monthly("800.00", "360102")]))
+    path = tmp_path / "养老.jsonl"
+    path.write_bytes(rows_as_jsonl([_monthly("1.00", "150102"), _monthly("600", "150102", month="202502")]))
+    out = io.StringIO()
+    call_command("import_registry", "pension", str(path), "--province", "15", stdout=out)
+    output = out.getvalue()
+    assert "新增 1，更新 0，未变化 0，失败 1" in output
+    assert "第1行【参保地行政区划代码】：已有记录" in output and "属于江西省" in output
+    assert PensionMonth.objects.get(month=202501).amount == Decimal("800.00")
+    with pytest.raises(CommandError, match="省份代码“99”无效"):
+        call_command("import_registry", "pension", str(path), "--province", "99", stdout=out)

@@ -18,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--background", action="store_true", help="只登记批次并交给后台任务（db_worker）处理，不等待结果"
         )
+        parser.add_argument(
+            "--province",
+            default="",
+            help="限定省份（如 15 或 360000）：其他省份的行、以及会改动其他省份已有记录的行逐行拒绝",
+        )
         parser.add_argument("--show-errors", type=int, default=20, help="最多显示多少条失败行（默认20）")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,6 +37,7 @@ class Command(BaseCommand):
                     file_name=path.name,
                     channel=BatchChannel.COMMAND,
                     enqueue=options["background"],
+                    province_code=options["province"],
                 )
         except ApplicationError as error:
             raise CommandError(error.message) from error
