@@ -41,7 +41,10 @@ def audit_record(
         object_label = object_label or str(obj)
     if not region_code and actor is not None:
         region_code = getattr(actor, "region_id", None) or ""
-    clean_detail = {key: mask_identifiers(value) if isinstance(value, str) else value for key, value in (detail or {}).items()}
+    clean_detail = {
+        key: mask_identifiers(value) if isinstance(value, str) else value
+        for key, value in (detail or {}).items()
+    }
     return AuditEntry.objects.create(
         actor=actor,
         actor_label=mask_identifiers(getattr(actor, "username", "") if actor is not None else "")[:150],

@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("placements/bulk/", views_placements.placements_bulk_view, name="placements_bulk"),
     path("placements/<int:pk>/", views_placements.placement_view_view, name="placement_view"),
+    path("placements/<int:pk>/full/", views_placements.placement_view_full_view, name="placement_view_full"),
     path("placements/<int:pk>/person/", views_placements.placement_person_view, name="placement_person"),
     path(
         "placements/<int:pk>/contracts/",

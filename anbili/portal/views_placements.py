@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anbili.audit.models import AuditAction
+from anbili.audit.services import audit_record
 from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import CERTIFICATE_CATEGORIES
 from anbili.core.masking import mask, mask_name
@@ -536,7 +538,27 @@ def placement_reverify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @notice_confirmed_required
 def placement_view_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _placement_view(request, pk, full=False)
+
+
+@require_POST
+@notice_confirmed_required
+def placement_view_full_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same page with the full ID and certificate numbers, on the clerk's explicit request: audited.
+    POST, so that no link prefetch or crawler writes an audit row or shows the numbers."""
+    return _placement_view(request, pk, full=True)
+
+
+def _placement_view(request: HttpRequest, pk: int, *, full: bool) -> HttpResponse:
     detail = access_placement_for_employer(request, pk)
+    if full:
+        audit_record(
+            AuditAction.PERSON_FULL_VIEW,
+            request=request,
+            obj=detail,
+            region_code=detail.employer.dpf_region_id,
+            detail={"fields": "身份证号、残疾证号", "page": "查看安置人员"},
+        )
     window = _window(detail.employer)
     context = {
         "placement": detail,
@@ -544,7 +566,8 @@ def placement_view_view(request: HttpRequest, pk: int) -> HttpResponse:
         "writable": _writable(detail.employer, window),
         "rows": selectors.verification_rows(detail),
         "certificates": _certificate_rows(detail),
-        "id_number": mask(detail.id_number),
+        "full": full,
+        "id_number": detail.id_number if full else mask(detail.id_number),
         "resume_url": reverse(RESUME.get(detail.step, "portal:placement_person"), args=[detail.pk]),
     }
     return render(request, "portal/placement_view.html", context)

@@ -42,8 +42,15 @@ def test_audit_record_masks_identifiers_and_keeps_the_address(rf, regions):
     stored = f"{entry.object_id} {entry.object_label} {entry.detail}"
     assert full not in stored
     assert entry.object_id == full[:6] + "*" * 8 + full[-4:]
-    assert entry.detail["certificate"].startswith(full[:6]) and entry.detail["certificate"].endswith(full[-2:] + "41")
-    assert (entry.actor, entry.actor_label, entry.region_code, entry.ip) == (staff, "xincheng_r", "150102", "10.1.2.3")
+    assert entry.detail["certificate"].startswith(full[:6]) and entry.detail["certificate"].endswith(
+        full[-2:] + "41"
+    )
+    assert (entry.actor, entry.actor_label, entry.region_code, entry.ip) == (
+        staff,
+        "xincheng_r",
+        "150102",
+        "10.1.2.3",
+    )
 
 
 def test_the_application_cannot_change_or_delete_a_row(regions):
@@ -61,10 +68,16 @@ def test_the_application_cannot_change_or_delete_a_row(regions):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-@pytest.mark.parametrize("statement", ["UPDATE audit_auditentry SET object_label = 'x'", "DELETE FROM audit_auditentry"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_auditentry SET object_label = 'x'", "DELETE FROM audit_auditentry"]
+)
 def test_postgresql_refuses_update_and_delete_from_any_client(statement, regions):
     entry = audit_record(AuditAction.LOGIN, object_label="kept")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement)
     assert AuditEntry.objects.get(pk=entry.pk).object_label == "kept"
 
@@ -90,7 +103,12 @@ def test_search_shows_only_the_jurisdiction(client, regions):
 
 @pytest.mark.parametrize(
     ("role", "code"),
-    [(StaffRole.ADMIN, "150100"), (StaffRole.ADMIN, "150102"), (StaffRole.REVIEWER, "150000"), (StaffRole.SUPERVISOR, "150000")],
+    [
+        (StaffRole.ADMIN, "150100"),
+        (StaffRole.ADMIN, "150102"),
+        (StaffRole.REVIEWER, "150000"),
+        (StaffRole.SUPERVISOR, "150000"),
+    ],
 )
 def test_only_national_and_province_admins_search(client, regions, role, code):
     client.force_login(StaffFactory(staff_role=role, region=region(code)), backend=BACKEND)
@@ -99,7 +117,9 @@ def test_only_national_and_province_admins_search(client, regions, role, code):
 
 def test_search_filters_by_action_actor_target_and_dates(client, regions):
     admin = _province_admin("150000", "nmg_b")
-    audit_record(AuditAction.EVIDENCE_DOWNLOAD, actor=admin, object_label="劳动合同.pdf", region_code="150102")
+    audit_record(
+        AuditAction.EVIDENCE_DOWNLOAD, actor=admin, object_label="劳动合同.pdf", region_code="150102"
+    )
     audit_record(AuditAction.EXPORT, actor=admin, object_label="安置名单", region_code="150102")
     client.force_login(admin, backend=BACKEND)
     url = reverse("backoffice:audit")
@@ -133,10 +153,9 @@ def test_policy_field_changes_are_recorded_by_auditlog(regions):
 
 
 def test_placement_changes_are_recorded_with_the_id_number_masked(regions):
+    from anbili.placements import services
     from tests.factories import EmployerFactory, MembershipFactory
     from tests.placements.placement_data import TODAY, YEAR, new_id_number
-
-    from anbili.placements import services
 
     employer = EmployerFactory()
     user = MembershipFactory(employer=employer).user
