@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from anbili.api.auth import partner_auth, portal_session_auth
+from anbili.api.errors import ErrorOut, Scalar, ValidationErrorOut
 from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import CERTIFICATE_CATEGORIES, IdentifierError
 from anbili.regions.models import Region
@@ -34,17 +35,6 @@ from anbili.registry.selectors import import_batch_errors, import_batches_for_pa
 from anbili.registry.services import import_batch_create, rows_as_jsonl
 
 router = Router(tags=["联网数据"])
-
-Scalar = str | int | float
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="错误说明（中文）")
-
-
-class ValidationErrorOut(Schema):
-    detail: list[dict[str, Any]] = Field(description="请求格式校验错误（字段位置与原因）")
-
 
 class RowErrorOut(Schema):
     row: int = Field(
