@@ -14,6 +14,8 @@ help: ## list the targets
 setup: ## install uv, Python packages, npm assets and Debian packages (idempotent)
 	@bash scripts/setup.sh
 
+# DEBUG off whatever the shell says: the demo shows the project's own error pages, never Django's debug page.
+run: export DJANGO_DEBUG := false
 run: setup ## start on SQLite with demo data at http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
