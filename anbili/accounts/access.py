@@ -13,6 +13,8 @@ from anbili.accounts.models import (
 )
 from anbili.employers.models import Employer
 from anbili.regions.models import Region, RegionLevel
+from anbili.registry.models import RegistryPerson
+from anbili.registry.selectors import registry_person_lookup
 
 
 def access_employer_for_employer_user(request: HttpRequest) -> Employer:
@@ -54,6 +56,18 @@ def access_staff(request: HttpRequest) -> User:
         raise Http404
     assert isinstance(user, User)
     return user
+
+
+def access_registry_person_for_staff(request: HttpRequest, id_number: str) -> RegistryPerson:
+    """The registry person with `id_number` when their household region (户籍地) lies in the staff member's
+    jurisdiction; 404 for a person elsewhere, the same answer as for a number the registry does not know, so
+    that the look-up does not tell whether someone is registered in another province. Raises IdentifierError
+    for an invalid number."""
+    staff = access_staff(request)
+    person = registry_person_lookup(id_number)
+    if person is None or not staff.oversees_code(person.household_region):
+        raise Http404
+    return person
 
 
 def audit_scope(staff: User) -> str | None:

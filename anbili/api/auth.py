@@ -1,5 +1,6 @@
 """Authentication of the data-exchange API: partner bearer tokens (scoped by partner kind and province) and,
-for the person look-up only, the portal's own session; both are rate-limited per token or user.
+for the person look-up only, the portal's own session; both are rate-limited per token or user, and wrong
+tokens per client address (anbili.api.ratelimit: a sliding window in the shared cache).
 
 Failures raise HttpError with a Chinese message (401 no or bad credentials, 429 too many requests) so that
 every client sees the same words the portal uses.
@@ -7,44 +8,38 @@ every client sees the same words the portal uses.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from anbili.accounts.models import AccountKind, User
+from anbili.api import ratelimit
+from anbili.api.ratelimit import RateLimited, SlidingWindow, client_address
 from anbili.registry.models import PartnerToken
 from anbili.registry.services import partner_token_refusal, partner_token_touch, token_digest
 
-RATE_WINDOW_SECONDS = 60
+__all__ = ["RateLimited", "partner_auth", "portal_session_auth", "rate_limit"]
 
-
-class RateLimited(HttpError):
-    """429: the caller used up its requests for the current minute."""
-
-    def __init__(self, limit: int, wait: int) -> None:
-        super().__init__(429, f"请求过于频繁：每分钟最多 {limit} 次请求，请 {wait} 秒后重试")
+WRONG_TOKEN = "无效访问令牌尝试"
 
 
 def rate_limit(key: str) -> None:
-    """Count one request for `key` in the current minute (Django cache; Redis in production through
-    CACHE_URL, shared by all web processes) and refuse it above API_RATE_LIMIT_PER_MINUTE."""
-    limit = settings.API_RATE_LIMIT_PER_MINUTE
-    now = time.time()
-    window = int(now // RATE_WINDOW_SECONDS)
-    cache_key = f"api-rate:{key}:{window}"
-    cache.add(cache_key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        count = 1
-    if count > limit:
-        raise RateLimited(limit, max(1, int((window + 1) * RATE_WINDOW_SECONDS - now)))
+    """Count one request of a partner token ("token:<pk>") or portal user ("user:<pk>") in the sliding minute
+    (anbili.api.ratelimit, the shared cache) and refuse it above API_RATE_LIMIT_PER_MINUTE."""
+    scope, _, ident = key.partition(":")
+    ratelimit.rate_limit(scope, ident, limit=settings.API_RATE_LIMIT_PER_MINUTE)
+
+
+def _wrong_tokens() -> SlidingWindow:
+    """Wrong bearer tokens per client address: API_AUTH_FAILURE_LIMIT per API_AUTH_FAILURE_WINDOW_SECONDS."""
+    return SlidingWindow(
+        "auth-failure",
+        limit=settings.API_AUTH_FAILURE_LIMIT,
+        window=settings.API_AUTH_FAILURE_WINDOW_SECONDS,
+    )
 
 
 class PartnerTokenAuth(HttpBearer):
@@ -55,7 +50,18 @@ class PartnerTokenAuth(HttpBearer):
         scheme, _, token = header.partition(" ")
         if not header or scheme.lower() != "bearer" or not token.strip():
             raise HttpError(401, "缺少访问令牌：请在请求头 Authorization 中提供“Bearer 令牌”")
-        return self.authenticate(request, token.strip())
+        # An address that sent too many wrong tokens gets no token checked at all until its window slides
+        # on, so that guessing learns nothing; a missing token is no guess and is not counted.
+        failures, address = _wrong_tokens(), client_address(request)
+        wait = failures.blocked(address)
+        if wait is not None:
+            raise RateLimited(failures.limit, failures.window, wait, what=WRONG_TOKEN)
+        try:
+            return self.authenticate(request, token.strip())
+        except HttpError as error:
+            if error.status_code == 401:
+                failures.hit(address)
+            raise
 
     def authenticate(self, request: HttpRequest, token: str) -> PartnerToken:
         found = (

@@ -2,15 +2,18 @@
 
 The body is parsed here rather than by a ninja schema so that every refusal, including a wrong JSON type, is a
 422 with a Chinese message per field (ninja's own validation errors are English and keyed by pydantic paths).
-The request schema is still declared in the OpenAPI document.
+The request schema is still declared in the OpenAPI document. Being public, the estimate is rate-limited per
+client address (LEVY_ESTIMATE_RATE_LIMIT_PER_MINUTE, anbili.api.ratelimit).
 """
 
 import json
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from anbili.api.ratelimit import client_address, rate_limit
 from anbili.employers.levy import (
     MAX_YEAR,
     MIN_YEAR,
@@ -99,9 +102,13 @@ class LevyErrorOut(Schema):
     errors: dict[str, str]
 
 
+class RateLimitedOut(Schema):
+    detail: str
+
+
 @router.post(
     "/estimate",
-    response={200: LevyEstimateOut, 422: LevyErrorOut},
+    response={200: LevyEstimateOut, 422: LevyErrorOut, 429: RateLimitedOut},
     summary="残保金估算",
     description=(
         "按《残疾人就业保障金征收使用管理办法》（财税〔2015〕72号）及分档减缴、小微企业免征政策估算残保金。"
@@ -112,6 +119,8 @@ class LevyErrorOut(Schema):
     },
 )
 def estimate(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    # Counted before the body is read: a flood of malformed bodies is a flood as well.
+    rate_limit("levy", client_address(request), limit=settings.LEVY_ESTIMATE_RATE_LIMIT_PER_MINUTE)
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, RecursionError):

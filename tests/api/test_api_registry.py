@@ -219,6 +219,9 @@ def _registry_person(db_batch_kind="person"):
 
 
 def test_person_lookup_for_the_portal_session(client, regions):
+    from django.utils import timezone
+
+    from anbili.placements.models import Placement
     from tests.factories import MembershipFactory, StaffFactory
 
     _registry_person()
@@ -229,6 +232,15 @@ def test_person_lookup_for_the_portal_session(client, regions):
     session = client.session
     session["current_employer_id"] = membership.employer_id
     session.save()
+    # An employer only for a person it is registering (tests/api/test_api_person_lookup.py has the rest).
+    assert client.get(url).status_code == 404
+    Placement.objects.create(
+        employer=membership.employer,
+        business_year=timezone.localdate().year - 1,
+        id_number=PERSON,
+        sex="男",
+        birth_date=date(1980, 5, 1),
+    )
     body = client.get(url).json()
     assert (body["id_number"], body["current_certificate"]["number"]) == (PERSON, f"{PERSON}42")
     client.logout()
