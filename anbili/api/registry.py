@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Query, Router, Schema
@@ -17,10 +17,15 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from anbili.accounts.access import access_registry_person_for_staff
+from anbili.accounts.models import AccountKind, User
 from anbili.api.auth import partner_auth, portal_session_auth
 from anbili.api.errors import ErrorOut, Scalar, ValidationErrorOut
+from anbili.audit.models import AuditAction
+from anbili.audit.services import audit_record
 from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import CERTIFICATE_CATEGORIES, IdentifierError
+from anbili.placements.access import access_registry_person_for_employer
 from anbili.regions.models import Region
 from anbili.registry.models import (
     PARTNER_IMPORT_KINDS,
@@ -30,11 +35,13 @@ from anbili.registry.models import (
     ImportKind,
     PartnerKind,
     PartnerToken,
+    RegistryPerson,
 )
 from anbili.registry.selectors import import_batch_errors, import_batches_for_partner, registry_person_lookup
 from anbili.registry.services import import_batch_create, rows_as_jsonl
 
 router = Router(tags=["联网数据"])
+
 
 class RowErrorOut(Schema):
     row: int = Field(
@@ -339,6 +346,32 @@ def _certificate_out(certificate: Certificate | None, today: date) -> dict[str, 
     }
 
 
+PERSON_NOT_FOUND = "残疾人人口基础库中没有该身份证号的记录，请手工填写带*的信息"
+
+
+def _person_for_partner(token: PartnerToken, id_number: str) -> RegistryPerson:
+    """A disability-registry partner looks up persons of its own province only (404 for the others)."""
+    if token.partner.kind != PartnerKind.DISABILITY_REGISTRY:
+        raise HttpError(403, "本合作方无权查询残疾人信息")
+    person = registry_person_lookup(id_number)
+    if person is None or not person.household_region.startswith(token.partner.province_prefix):
+        raise Http404
+    return person
+
+
+def _person_by_need(request: HttpRequest, id_number: str) -> tuple[RegistryPerson, dict[str, Any]]:
+    """The person through the caller's own gate (staff: jurisdiction; employer: a registration in progress;
+    partner: province), with what the audit row records about the grant."""
+    token = request.auth  # type: ignore[attr-defined]
+    if isinstance(token, PartnerToken):
+        person = _person_for_partner(token, id_number)
+        return person, {"partner_id": token.partner_id, "partner": token.partner.name, "token_id": token.pk}
+    if isinstance(token, User) and token.kind == AccountKind.STAFF:
+        return access_registry_person_for_staff(request, id_number), {"via": "staff"}
+    person, placement = access_registry_person_for_employer(request, id_number)
+    return person, {"via": "registration", "employer_id": placement.employer_id, "placement_id": placement.pk}
+
+
 @router.get(
     "/persons/{id_number}",
     response={200: PersonOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut},
@@ -347,23 +380,27 @@ def _certificate_out(certificate: Certificate | None, today: date) -> dict[str, 
     operation_id="registry_person",
     summary="按身份证号查询残疾人信息（网报系统“添加残疾人”）",
     description=(
-        "网报系统已登录的用人单位与残联工作人员可用；合作方令牌仅限残疾人人口基础库，且只能查本省户籍。"
-        "查不到时返回 404，单位需手工填写带*的信息。"
+        "按需查询，每次查询均记入审计日志。残联工作人员只能查户籍地在本辖区内的人员；用人单位只能查本单位"
+        "正在登记（资料待完善）的人员，即先在“添加残疾人”中输入身份证号；合作方令牌仅限残疾人人口基础库，"
+        "且只能查本省户籍。无权查询与查不到时同样返回 404，单位需手工填写带*的信息。"
     ),
 )
 def person_lookup(request: HttpRequest, id_number: str) -> dict[str, Any]:
-    token = request.auth  # type: ignore[attr-defined]
-    if isinstance(token, PartnerToken) and token.partner.kind != PartnerKind.DISABILITY_REGISTRY:
-        raise HttpError(403, "本合作方无权查询残疾人信息")
     try:
-        person = registry_person_lookup(id_number[:40])
+        person, grant = _person_by_need(request, id_number[:40])
     except IdentifierError as error:
         raise HttpError(400, error.message) from error
-    if person is None or (
-        isinstance(token, PartnerToken)
-        and not person.household_region.startswith(token.partner.province_prefix)
-    ):
-        raise HttpError(404, "残疾人人口基础库中没有该身份证号的记录，请手工填写带*的信息")
+    except Http404:
+        # The same answer whether the registry lacks the number or the caller may not see it.
+        raise HttpError(404, PERSON_NOT_FOUND) from None
+    audit_record(
+        AuditAction.PERSON_LOOKUP,
+        request=request,
+        obj=person,
+        object_label=f"{person.name}（{person.id_number}）",  # masked by audit_record
+        region_code=person.household_region,
+        detail=grant,
+    )
     region = Region.objects.select_related("parent__parent").filter(code=person.household_region).first()
     return {
         "id_number": person.id_number,

@@ -192,6 +192,13 @@ REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=500 * 1
 REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=2_000_000)
 REGISTRY_API_MAX_ROWS = env.int("REGISTRY_API_MAX_ROWS", default=5_000)
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+# API rate limits (anbili.api.ratelimit, a sliding window): the cache alias that holds the counts must be one
+# every web process shares (Redis in production), else each process counts for itself. Wrong bearer tokens
+# per client address, and the public levy estimate per address (it needs no login).
+API_RATE_LIMIT_CACHE = env("API_RATE_LIMIT_CACHE", default="default")
+API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", default=20)
+API_AUTH_FAILURE_WINDOW_SECONDS = env.int("API_AUTH_FAILURE_WINDOW_SECONDS", default=600)
+LEVY_ESTIMATE_RATE_LIMIT_PER_MINUTE = env.int("LEVY_ESTIMATE_RATE_LIMIT_PER_MINUTE", default=60)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
