@@ -8,6 +8,14 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _login_address_limit_lifted(settings):
+    """Every test client request comes from 127.0.0.1 and the per-address login counter lives in the cache,
+    which outlives a test: the suite's own failed logins would reach the limit. The tests of that limit
+    (tests/accounts/test_lockout.py) set their own low value."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 1_000_000
+
+
 @pytest.fixture
 def regions(db):
     """The seeded GB/T 2260 regions and policy tables (内蒙古 and 江西 in full)."""

@@ -1,8 +1,9 @@
 """One lock-out counter per account whatever its spelling, the admin login's captcha and lock-out, and the
 per-address limit over a longer window (decision 0002), through the real views, database and cache."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from anbili.accounts.captcha import SESSION_KEY
@@ -18,11 +19,12 @@ LOCKED = "账号已被锁定，请于15分钟后再试"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The per-address counter lives in the cache, which outlives one test's database transaction.
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_cache(settings):
+    # The per-address counter lives in the cache, which outlives a test's database transaction: each test
+    # counts under its own key prefix (and a CACHE_URL pointing at a shared Redis is never flushed).
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"t{uuid.uuid4().hex}"} for alias, config in settings.CACHES.items()
+    }
 
 
 def _fullwidth(text: str) -> str:
@@ -211,3 +213,35 @@ def test_the_address_window_slides(client, regions, settings, monkeypatch):
         client.post(PORTAL, {"account": "b6", "password": "bad"}, REMOTE_ADDR="203.0.113.11").status_code
         == 400
     )
+
+
+def test_the_address_counter_is_shared_through_redis(client, regions, settings):
+    """With the production cache (Redis), failures counted by one process are seen by every other one."""
+    import redis
+
+    from anbili.accounts.lockout import address_blocked_minutes, address_failure_add
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    prefix = f"t{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    for name in ["c1", "c2"]:
+        client.post(PORTAL, {"account": name, "password": "bad"}, REMOTE_ADDR="203.0.113.12")
+    raw = redis.Redis(host="127.0.0.1", port=6379)
+    keys = raw.keys(f"{prefix}:*")
+    # The counts are in Redis, where every web process reads them, not in this process's memory.
+    assert keys and sum(int(raw.get(key) or 0) for key in keys) == 2
+    address_failure_add("203.0.113.12")  # a failure counted by "another process"
+    assert address_blocked_minutes("203.0.113.12") > 0
+    response = client.post(PORTAL, {"account": "c3", "password": PASSWORD}, REMOTE_ADDR="203.0.113.12")
+    assert response.status_code == 429
+    raw.delete(*raw.keys(f"{prefix}:*"))

@@ -1,8 +1,9 @@
 """Logins, failures and logouts through every front door are written to the audit log, with the typed account
 masked (issue #10 item 5)."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 
 from anbili.accounts.captcha import SESSION_KEY
 from anbili.accounts.models import StaffRole
@@ -13,10 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_cache(settings):
+    # The per-address counter lives in the cache, which outlives a test's database transaction: each test
+    # counts under its own key prefix (and a CACHE_URL pointing at a shared Redis is never flushed).
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"t{uuid.uuid4().hex}"} for alias, config in settings.CACHES.items()
+    }
 
 
 def _rows(action):
