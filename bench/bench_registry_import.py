@@ -33,9 +33,17 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000, help="persons in the dataset (≈12 rows each)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    parser.add_argument(
+        "--province",
+        default="",
+        help="scope the batches to a province (import_registry --province): adds the stored-row check",
+    )
+    parser.add_argument(
+        "--database", default=BENCH_DB, help=f"name of the bench database (default {BENCH_DB})"
+    )
     args = parser.parse_args()
 
-    in_bench_database(BENCH_DB, keep=args.keep, run=lambda: run(args))
+    in_bench_database(args.database, keep=args.keep, run=lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> None:
@@ -80,7 +88,11 @@ def run(args: argparse.Namespace) -> None:
                 cursor.execute("VACUUM ANALYZE")
             started = time.perf_counter()
             batch = import_batch_create(
-                kind=ImportKind.PENSION, content=data, file_name=path.name, enqueue=False
+                kind=ImportKind.PENSION,
+                content=data,
+                file_name=path.name,
+                enqueue=False,
+                province_code=args.province,
             )
             batch = import_batch_run(batch_id=batch.pk)
             importer = time.perf_counter() - started
@@ -106,7 +118,13 @@ def run(args: argparse.Namespace) -> None:
             )
 
         started = time.perf_counter()
-        again = import_batch_create(kind=ImportKind.PENSION, content=data, file_name=path.name, enqueue=False)
+        again = import_batch_create(
+            kind=ImportKind.PENSION,
+            content=data,
+            file_name=path.name,
+            enqueue=False,
+            province_code=args.province,
+        )
         again = import_batch_run(batch_id=again.pk)
         unchanged = time.perf_counter() - started
         assert again.rows_unchanged == rows

@@ -222,7 +222,7 @@ def _register_push(kind: ImportKind) -> None:
         operation_id=f"registry_push_{kind.value}",
         summary=f"推送{kind.label}数据（JSON）",
         description=(
-            f"仅限“{partner_label}”类合作方，且只能推送本省数据（其他省份的行逐行拒绝）。"
+            f"仅限“{partner_label}”类合作方，且只能推送本省数据：其他省份的行、以及会改动其他省份已有记录的行逐行拒绝。"
             "返回导入批次；处理进度与失败行通过批次状态接口查询。同一数据重复推送不会产生变化。"
         ),
     )

@@ -160,7 +160,8 @@ class ImportBatch(models.Model):
         related_name="batches",
     )
     channel = models.CharField("接收方式", max_length=16, choices=BatchChannel.choices)
-    # Rows of other provinces are refused row by row; empty for operator imports on the command line.
+    # Rows of other provinces, and rows that would change a row stored for another province, are refused
+    # row by row; empty for operator imports without `import_registry --province`.
     province_prefix = models.CharField("限定省份代码", max_length=2, blank=True)
     file_name = models.CharField("文件名", max_length=255, blank=True, help_text="仅供显示，不作为存储路径")
     payload = models.CharField("存储位置", max_length=255, blank=True)
