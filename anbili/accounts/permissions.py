@@ -43,8 +43,11 @@ rules.add_perm("accounts.manage_agents", is_legal_person)
 
 
 def system_admin_group() -> Group:
-    """The group through which system admins edit regions and policy tables in the admin site."""
+    """The group through which system admins edit regions and policy tables in the admin site, and view and
+    change the accounts of their jurisdiction (the admin site scopes both: anbili.audit.admin_scope)."""
     group, _ = Group.objects.get_or_create(name=SYSTEM_ADMIN_GROUP)
-    perms = Permission.objects.filter(content_type__app_label="regions")
+    perms = Permission.objects.filter(content_type__app_label="regions") | Permission.objects.filter(
+        content_type__app_label="accounts", codename__in=["view_user", "change_user"]
+    )
     group.permissions.add(*perms)
     return group

@@ -1,10 +1,14 @@
+"""Employers in the admin site, for superusers; anyone else granted them sees its own region's units only."""
+
 from django.contrib import admin
 
+from anbili.audit.admin_scope import ScopedAdmin
 from anbili.employers.models import Employer, RelatedUnit, UnitYearProfile
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(ScopedAdmin):
+    scope_field = "dpf_region_id"
     list_display = ("uscc", "name", "nature", "dpf_region", "tax_region")
     list_filter = ("nature",)
     search_fields = ("uscc", "name")
@@ -12,7 +16,8 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(RelatedUnit)
-class RelatedUnitAdmin(admin.ModelAdmin):
+class RelatedUnitAdmin(ScopedAdmin):
+    scope_field = "employer__dpf_region_id"
     list_display = ("employer", "business_year", "relation", "uscc", "name")
     list_filter = ("relation", "business_year")
     search_fields = ("uscc", "name", "employer__uscc", "employer__name")
@@ -20,7 +25,8 @@ class RelatedUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitYearProfile)
-class UnitYearProfileAdmin(admin.ModelAdmin):
+class UnitYearProfileAdmin(ScopedAdmin):
+    scope_field = "employer__dpf_region_id"
     list_display = ("employer", "business_year", "employee_count", "agent_name", "confirmed_at")
     list_filter = ("business_year",)
     search_fields = ("employer__uscc", "employer__name", "agent_name")

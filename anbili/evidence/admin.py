@@ -3,11 +3,13 @@ through the access-checked views)."""
 
 from django.contrib import admin
 
+from anbili.audit.admin_scope import ScopedAdmin
 from anbili.evidence.models import EvidenceFile
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(admin.ModelAdmin):
+class EvidenceFileAdmin(ScopedAdmin):
+    scope_field = "employer__dpf_region_id"
     list_display = ["id", "employer", "purpose", "original_name", "content_type", "size", "uploaded_at"]
     list_filter = ["purpose", "content_type"]
     search_fields = ["employer__name", "employer__uscc", "sha256"]

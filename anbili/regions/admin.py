@@ -1,11 +1,18 @@
-"""Admin site for regions and policy tables: where a system admin maintains every dated policy value."""
+"""Admin site for regions and policy tables: where a system admin maintains every dated policy value.
+
+Every registration is a ScopedAdmin: a staff admin sees and edits the rows of its own region and below; the
+provinces themselves and the nationwide levy periods are national tables (national admins only).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from anbili.audit.admin_scope import ScopedAdmin, jurisdiction_of
 from anbili.regions.models import (
     DeclarationWindow,
     LevyPeriod,
@@ -27,11 +34,12 @@ class ProvinceFilter(admin.SimpleListFilter):
     field_name = "province"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        """The provinces, by code."""
-        return [
-            (code, name)
-            for code, name in Region.objects.filter(level=RegionLevel.PROVINCE).values_list("code", "name")
-        ]
+        """The provinces in the admin's jurisdiction, by code (none for a prefecture or county admin)."""
+        prefix = jurisdiction_of(request)
+        if prefix is None:
+            return []
+        provinces = Region.objects.filter(level=RegionLevel.PROVINCE, code__startswith=prefix)
+        return list(provinces.values_list("code", "name"))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         """Rows of the chosen province."""
@@ -51,8 +59,10 @@ class SocialRegionProvinceFilter(ProvinceFilter):
         return queryset
 
 
-class PolicyAdmin(admin.ModelAdmin):
-    """Shared behaviour: search by province name or code and by source document."""
+class PolicyAdmin(ScopedAdmin):
+    """Shared behaviour: search by province name or code and by source document; a row is its province's."""
+
+    scope_field = "province_id"
 
     search_fields = ["province__name", "province__code", "source_document"]
     list_select_related = ["province"]
@@ -61,13 +71,21 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ScopedAdmin):
+    scope_field = "code"
     list_display = ["code", "name", "level", "parent", "wage_tier"]
     list_filter = ["level", "wage_tier"]
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     ordering = ["code"]
+
+    def is_national_row(self, obj: Model) -> bool:
+        """The provinces are national: renaming one or adding a new one is for a national admin."""
+        return super().is_national_row(obj) or getattr(obj, "level", None) == RegionLevel.PROVINCE
+
+    def scope_error_field(self, obj: Any) -> str:
+        return "level" if getattr(obj, "level", None) == RegionLevel.PROVINCE else "code"
 
 
 @admin.register(QuotaRatio)
@@ -89,6 +107,7 @@ class MinimumWageAdmin(PolicyAdmin):
 class SocialAverageWageAdmin(PolicyAdmin):
     list_display = ["region", "year", "amount", "confirmed", "updated_at"]
     list_filter = [SocialRegionProvinceFilter, "year", "confirmed"]
+    scope_field = "region_id"
     search_fields = ["region__name", "region__code", "source_document"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
