@@ -1,5 +1,6 @@
 """Registry mirrors in the admin: read-only lists with filters and search for superusers (the data comes from
-partners; corrections go through a new import, never through the admin)."""
+partners; corrections go through a new import, never through the admin). The scope fields say whose rows they
+are, should a staff admin ever be given these lists."""
 
 from typing import Any
 
@@ -7,8 +8,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from anbili.audit.admin_scope import ScopedAdmin
 from anbili.core.errors import ApplicationError
-
 from anbili.registry.models import (
     Certificate,
     DispatchFiling,
@@ -26,8 +27,10 @@ from anbili.registry.models import (
 from anbili.registry.services import partner_token_revoke
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ScopedAdmin):
     """Visible to superusers only, never editable; lists are paged without a full count (12M-row tables)."""
+
+    scope_field = "region_code"
 
     show_full_result_count = False
     list_per_page = 50
@@ -53,6 +56,7 @@ PROVENANCE = ("source", "batch_id", "received_at")
 
 @admin.register(RegistryPerson)
 class RegistryPersonAdmin(ReadOnlyAdmin):
+    scope_field = "household_region"
     list_display = ("id_number", "name", "sex", "birth_date", "household_region", *PROVENANCE)
     list_filter = ("sex",)
     search_fields = ("=id_number", "name")
@@ -119,6 +123,7 @@ class EventInline(admin.TabularInline):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
+    scope_field = "partner__province_id"
     list_display = (
         "id",
         "kind",
@@ -139,6 +144,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(ReadOnlyAdmin):
+    scope_field = "province_id"
     list_display = ("name", "kind", "province", "active", "created_at")
     list_filter = ("kind", "active")
     search_fields = ("name",)
@@ -148,6 +154,7 @@ class PartnerAdmin(ReadOnlyAdmin):
 class PartnerTokenAdmin(ReadOnlyAdmin):
     """Tokens are issued on the command line (shown once); the admin lists them and revokes them."""
 
+    scope_field = "partner__province_id"
     list_display = ("partner", "hint", "active", "created_at", "expires_at", "revoked_at", "last_used_at")
     list_filter = ("active",)
     list_select_related = ("partner",)
@@ -173,5 +180,6 @@ class PartnerTokenAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportRowError)
 class ImportRowErrorAdmin(ReadOnlyAdmin):
+    scope_field = "batch__partner__province_id"
     list_display = ("batch_id", "row_number", "column", "message")
     search_fields = ("=batch__id",)
