@@ -8,6 +8,7 @@ import pytest
 from anbili.accounts.captcha import SESSION_KEY
 from anbili.accounts.models import StaffRole
 from anbili.audit.models import AuditAction, AuditEntry
+from tests.accounts.test_oidc_flow import provider  # noqa: F401  (the fake provincial SSO)
 from tests.factories import PASSWORD, AgentMembershipFactory, MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,19 @@ def test_refusals_before_the_password_check_are_audited_with_their_reason(client
     client.post("/portal/login/", {"account": "someone", "password": PASSWORD})
     assert _rows(AuditAction.LOGIN_FAILED)[-1].detail["reason"] == "address_limited"
     assert not _rows(AuditAction.LOGIN)
+
+
+@pytest.mark.urls("tests.accounts.oidc_urls")
+def test_provincial_sso_login_and_refusal_are_audited(client, regions, provider):  # noqa: F811  (the fixture)
+    from tests.accounts.test_oidc_flow import _sso
+
+    membership = MembershipFactory()
+    _sso(client, provider, membership.user.username)
+    [login] = _rows(AuditAction.LOGIN)
+    assert login.actor == membership.user and login.detail["front"] == "oidc"
+    assert membership.user.id_number not in str(login.detail) + login.actor_label
+
+    client.post("/portal/logout/")
+    _sso(client, provider, "110105194912310029")  # no such account: refused
+    [failed] = _rows(AuditAction.LOGIN_FAILED)
+    assert failed.detail["front"] == "oidc"
