@@ -4,15 +4,20 @@ its reader; `services.placements_bulk_import` turns the rows into verified place
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from anbili.core.errors import ApplicationError
 from anbili.core.masking import mask
+from anbili.core.xlsx_guard import MIB, UnreadableWorkbook, ZipLimits, check_xlsx
 
 MAX_ROWS = 2000
 MAX_BYTES = 10 * 1024 * 1024
+# 2,000 rows of 15 columns inflate to a few MB; the limits leave room for formatting and stop zip bombs.
+INFLATE_LIMITS = ZipLimits(max_member_bytes=32 * MIB, max_total_bytes=64 * MIB)
+UNREADABLE = "无法读取该 Excel 文件，请使用下载的模板填写"
 
 # (key, header, required, hint) in column order; the keys are the service's argument names.
 COLUMNS: list[tuple[str, str, bool, str]] = [
@@ -144,14 +149,24 @@ def read_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]
         raise ApplicationError("文件不能超过 10MB", field="file", code="too_large")
     from openpyxl import load_workbook
 
+    stream = io.BytesIO(content)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or disguised file
-        raise ApplicationError(
-            "无法读取该 Excel 文件，请使用下载的模板填写", field="file", code="unreadable"
-        ) from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        check_xlsx(stream, INFLATE_LIMITS)
+    except UnreadableWorkbook as exc:
+        raise ApplicationError(f"{UNREADABLE}（{exc.reason}）", field="file", code="unreadable") from None
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+        try:
+            return _template_rows(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()
+    except ApplicationError:
+        raise
+    except Exception:  # openpyxl raises many kinds for a damaged or disguised file, also while reading rows
+        raise ApplicationError(UNREADABLE, field="file", code="unreadable") from None
+
+
+def _template_rows(rows: Iterator[tuple[Any, ...]]) -> list[tuple[int, dict[str, str]]]:
     header = [_cell_text(v).lstrip("*") for v in next(rows, ())]
     if header[: len(HEADERS)] != HEADERS:
         raise ApplicationError("表头与模板不一致，请下载最新模板后填写", field="file", code="header")
@@ -166,5 +181,4 @@ def read_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]
         result.append((number, {key: texts[i] for i, (key, _, _, _) in enumerate(COLUMNS)}))
         if len(result) > MAX_ROWS:
             raise ApplicationError(f"一次最多导入 {MAX_ROWS} 行，请分批导入", field="file", code="too_many")
-    book.close()
     return result

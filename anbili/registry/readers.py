@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from anbili.core.errors import ApplicationError
+from anbili.core.xlsx_guard import MIB, UnreadableWorkbook, ZipLimits, check_xlsx
 from anbili.registry.specs import Cell, Column
 
 SNIFF_BYTES = 64 * 1024
@@ -32,6 +33,8 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf", "7z 压缩文件"),
 )
 ACCEPTED = "请上传 CSV（UTF-8 或 GBK 编码）、XLSX 或 JSON Lines 文件"
+# A full sheet (1,048,576 rows of a kind's columns) inflates to a few hundred MB; beyond that it is a bomb.
+XLSX_LIMITS = ZipLimits(max_member_bytes=768 * MIB, max_total_bytes=1024 * MIB)
 
 
 class FileRefused(ApplicationError):
@@ -302,6 +305,11 @@ def row_problem(cells: Sequence[Cell]) -> str | None:
 def _open_workbook(file: IO[bytes], fmt: str, columns: Sequence[Column]) -> Table:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    if fmt == "xlsx":
+        try:
+            check_xlsx(file, XLSX_LIMITS)
+        except UnreadableWorkbook as error:
+            raise FileRefused(error.message) from None
     file.seek(0)
     try:
         workbook = CalamineWorkbook.from_filelike(file)  # type: ignore[arg-type]
