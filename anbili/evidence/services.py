@@ -31,6 +31,7 @@ from django.utils.module_loading import import_string
 from PIL import Image, UnidentifiedImageError
 
 from anbili.core.errors import ApplicationError
+from anbili.evidence.inspection import find_raw_pdf_active_name, find_web_marker, pdf_active_content
 from anbili.evidence.models import ACCEPTED_EXTENSIONS, CONTENT_TYPE_EXTENSION, EvidenceFile, EvidencePurpose
 
 logger = logging.getLogger(__name__)
@@ -40,16 +41,12 @@ FIELD = "file"
 ACCEPTED_HINT = "格式仅限“jpeg”、“jpg”、“png”、“pdf”"
 # PDF readers look for the header within the first 1024 bytes; an image holding one there is a polyglot.
 _PDF_HEADER_WINDOW = 1024
-# Markers that make a browser or an archive tool read an image or PDF as something else.
-_ACTIVE_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype html")
 _ZIP_EOCD = b"PK\x05\x06"
 _ZIP_EOCD_MIN = 22
 _ZIP_MAX_COMMENT = 0xFFFF
 _CHUNK = 1024 * 1024
 _NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
-# PDF catalogue entries that run code or carry other files when the PDF is opened.
-_PDF_ACTIVE_NAMES = ("/JavaScript", "/EmbeddedFiles")
-_PDF_ACTIVE_ACTIONS = ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm")
+_ACTIVE_PDF_MESSAGE = "PDF 文件含有脚本、自动执行的操作或内嵌文件，不能作为附件上传，请另存为普通PDF后上传"
 
 
 def _refuse(message: str, code: str) -> ApplicationError:
@@ -160,7 +157,10 @@ def _check_polyglot(spooled: _Spooled, content_type: str) -> None:
     head = spooled.head[:_PDF_HEADER_WINDOW].lower()
     if content_type != "application/pdf" and b"%pdf-" in head:
         raise _refuse("文件同时含有图片和PDF的内容，无法确认文件类型，请重新导出后上传", "polyglot")
-    if any(marker in head for marker in _ACTIVE_MARKERS):
+    # The whole file, not its head: a page or script anywhere is read by whatever sniffs for it.
+    marker = find_web_marker(spooled.file)
+    if marker is not None:
+        logger.info("evidence refused: web marker %r", marker)
         raise _refuse("文件含有网页或脚本内容，不能作为附件上传", "polyglot")
     if _has_zip_directory(spooled.tail):
         raise _refuse("文件末尾附带了压缩包内容，不能作为附件上传，请重新导出后上传", "polyglot")
@@ -213,19 +213,19 @@ def _check_pdf(file: IO[bytes], spooled: _Spooled) -> None:
             raise _refuse("PDF 文件没有页面，请重新选择", "damaged")
         for page in reader.pages:
             page.mediabox  # noqa: B018  # walking every page proves the page tree is sound
-        root: Any = reader.trailer["/Root"]
-        names: Any = root.get("/Names")
-        names = names.get_object() if names is not None else {}
-        action: Any = root.get("/OpenAction")
-        action = action.get_object() if action is not None else None
+        finding = pdf_active_content(reader)
     except ApplicationError:
         raise
     except Exception as exc:  # any parser failure on hostile input is a refusal
         logger.info("evidence pdf refused: %s", exc.__class__.__name__)
         raise _refuse("PDF 文件已损坏，无法打开，请重新选择", "damaged") from None
-    active_action = isinstance(action, dict) and action.get("/S") in _PDF_ACTIVE_ACTIONS
-    if active_action or any(key in names for key in _PDF_ACTIVE_NAMES):
-        raise _refuse("PDF 文件含有脚本或内嵌文件，不能作为附件上传，请另存为普通PDF后上传", "active_pdf")
+    if finding is None:
+        # Second line: objects no cross-reference names (after %%EOF, or found only by a viewer's repair).
+        raw = find_raw_pdf_active_name(file)
+        finding = f"raw {raw.decode('latin-1')}" if raw is not None else None
+    if finding is not None:
+        logger.info("evidence pdf refused as active content: %s", finding)
+        raise _refuse(_ACTIVE_PDF_MESSAGE, "active_pdf")
 
 
 def _virus_scan(file: IO[bytes], *, sha256: str, size: int) -> None:
