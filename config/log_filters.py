@@ -22,9 +22,10 @@ class MaskIdentifiersFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_identifiers(message)
-        if masked != message or record.args:
+        if masked != message:
             # The args are folded into the message: a masked message with the original args could not be
-            # formatted again, and the args are where the numbers usually are.
+            # formatted again, and the args are where the numbers usually are. A record without a number
+            # keeps its args (code reading them, such as a test of a log line, still can).
             record.msg, record.args = masked, ()
         if record.exc_info and not record.exc_text:
             # Formatters reuse exc_text when it is set, so the traceback is formatted (and masked) once here.
