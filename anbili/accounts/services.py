@@ -133,16 +133,29 @@ def employer_register(
     )
     _password_check(password, user)
     user.set_password(password)
-    user.save()
-    employer = Employer.objects.create(
-        uscc=uscc,
-        name=unit_name.strip(),
-        nature=nature,
-        dpf_region=region,
-        tax_region=region,
-        admin_region=region,
-        legal_person_name=legal_person_name.strip(),
-    )
+    # The checks above read before either of two simultaneous registrations wrote: the unique constraints
+    # decide, each in a savepoint so that the refusal leaves the outer transaction usable to roll back.
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "该法定代表人已有账号（每位法人只能拥有一个账号），请登录后在用户中心新增单位",
+            field="legal_person_id_number",
+        ) from exc
+    try:
+        with transaction.atomic():
+            employer = Employer.objects.create(
+                uscc=uscc,
+                name=unit_name.strip(),
+                nature=nature,
+                dpf_region=region,
+                tax_region=region,
+                admin_region=region,
+                legal_person_name=legal_person_name.strip(),
+            )
+    except IntegrityError as exc:
+        raise ApplicationError("该统一社会信用代码已注册，请直接登录或找回密码", field="uscc") from exc
     return Membership.objects.create(
         user=user, employer=employer, role=MembershipRole.LEGAL_PERSON, is_default=True
     )
@@ -181,7 +194,11 @@ def agent_create(
     user = User(username=username, kind=AccountKind.AGENT, full_name=full_name.strip(), phone=phone.strip())
     _password_check(password, user)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():  # a double submit passed the check above too: the unique name decides
+            user.save()
+    except IntegrityError as exc:
+        raise ApplicationError("该账号已被使用，请换一个", field="username") from exc
     return Membership.objects.create(
         user=user,
         employer_id=employer_id,

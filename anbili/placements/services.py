@@ -299,19 +299,28 @@ def placement_start(
         region = None
         if person is not None and person.household_region:
             region = Region.objects.filter(code=person.household_region).first()
-        placement = Placement.objects.create(
-            employer=employer,
-            business_year=business_year,
-            id_number=number,
-            name=person.name if person else "",
-            sex=id_number_sex(number).value,
-            birth_date=id_number_birth_date(number),
-            household_region=region,
-            in_registry=person is not None,
-            step=PlacementStep.PERSON,
-            status=S.DRAFT,
-            created_by=actor,
-        )
+        try:
+            # A double submit passed the check above too: the unique constraint decides, in a savepoint.
+            with transaction.atomic():
+                placement = Placement.objects.create(
+                    employer=employer,
+                    business_year=business_year,
+                    id_number=number,
+                    name=person.name if person else "",
+                    sex=id_number_sex(number).value,
+                    birth_date=id_number_birth_date(number),
+                    household_region=region,
+                    in_registry=person is not None,
+                    step=PlacementStep.PERSON,
+                    status=S.DRAFT,
+                    created_by=actor,
+                )
+        except IntegrityError as exc:
+            raise ApplicationError(
+                f"该残疾人已在 {business_year} 业务年度登记，请在安置人员列表中查看、继续填写或重新登记",
+                field="id_number",
+                code="duplicate",
+            ) from exc
         PlacementEvent.objects.create(
             placement=placement, actor=actor, from_status="", to_status=S.DRAFT, reason="添加残疾人"
         )
