@@ -15,7 +15,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
+from anbili.accounts.models import (
+    SYSTEM_ADMIN_ROLES,
+    AccountKind,
+    Membership,
+    MembershipRole,
+    StaffRole,
+    User,
+)
 from anbili.accounts.permissions import system_admin_group
 from anbili.core.identifiers import make_id_number, make_uscc
 from anbili.employers.models import EconomicType, Employer, Industry, RelatedUnit, RelationKind, UnitNature
@@ -75,8 +82,9 @@ LEGAL_PERSONS = [
 
 DISPATCH_COMPANY = UnitSpec("91360100MA35LWPQ4", "江西赣才劳务派遣有限公司", UnitNature.ENTERPRISE, "360102")
 
-# (username, full name, role, region code)
-STAFF = [
+# (username, full name, role, region code; none for the national admin)
+STAFF: list[tuple[str, str, StaffRole, str | None]] = [
+    ("national_admin", "钱卫国", StaffRole.NATIONAL_ADMIN, None),
     ("nmg_admin", "赵敏", StaffRole.ADMIN, "150000"),
     ("hhht_supervisor", "孙立", StaffRole.SUPERVISOR, "150100"),
     ("xincheng_reviewer", "周红", StaffRole.REVIEWER, "150102"),
@@ -191,12 +199,14 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
             kind=AccountKind.STAFF,
             full_name=full_name,
             staff_role=role,
-            region=Region.objects.get(code=region_code),
-            is_staff=role == StaffRole.ADMIN,
+            region=Region.objects.get(code=region_code) if region_code else None,
+            is_staff=role in SYSTEM_ADMIN_ROLES,
         )
-        if role == StaffRole.ADMIN:
+        if role in SYSTEM_ADMIN_ROLES:
             staff.groups.add(system_admin_group())
-        logins.append(DemoLogin("申办系统", username, f"{full_name} {role.label}（{staff.region}）"))
+        logins.append(
+            DemoLogin("申办系统", username, f"{full_name} {role.label}（{staff.region or '全国'}）")
+        )
     _demo_notices()
     return logins
 

@@ -278,7 +278,9 @@ def test_seed_demo_is_idempotent(regions):
     assert counts[1] == 5  # four declaring units and one dispatch company
     legal = User.objects.get(full_name="张文磊")
     assert legal.memberships.count() == 2
-    assert User.objects.filter(kind=AccountKind.STAFF).values("region__level").distinct().count() == 3
+    regional_staff = User.objects.filter(kind=AccountKind.STAFF, region__isnull=False)
+    assert regional_staff.values("region__level").distinct().count() == 3
+    assert User.objects.filter(kind=AccountKind.STAFF, region__isnull=True).count() == 1  # the national admin
     # Registry mirrors: 14 batches (7 files × 2 provinces), 46 persons, monthly rows at every demo employer.
     assert counts[4:6] == (14, 46)
     assert (

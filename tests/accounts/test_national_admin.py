@@ -67,3 +67,17 @@ def test_national_admin_is_not_created_on_the_staff_page(regions):
             created_by=province,
         )
     assert exc.value.field == "role"
+
+
+def test_demo_has_a_national_admin_for_the_admin_site(client, regions):
+    from django.urls import reverse
+
+    from anbili.demo.seed import demo_seed
+
+    logins = demo_seed()
+    national = User.objects.get(username="national_admin")
+    assert national.staff_role == StaffRole.NATIONAL_ADMIN and national.region is None and national.is_staff
+    assert any(login.account == "national_admin" and "全国" in login.who for login in logins)
+    client.force_login(national, backend="anbili.accounts.backends.AccountBackend")
+    response = client.get(reverse("admin:regions_region_change", args=["360000"]))
+    assert response.status_code == 200 and response.context["has_change_permission"]
