@@ -82,9 +82,8 @@ class User(AbstractUser):
             return None
         if self.staff_role == StaffRole.NATIONAL_ADMIN:
             return ""
-        if self.region_id is None:
-            return None
-        return self.region.code_prefix
+        region = self.region if self.region_id is not None else None
+        return region.code_prefix if region is not None else None
 
     def oversees_code(self, code: str | None) -> bool:
         """Whether a region code lies in this staff member's jurisdiction (a national admin: any code)."""

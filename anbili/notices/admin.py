@@ -24,7 +24,8 @@ def _notice_region_code(notice: Notice | None) -> str:
         return ""
     if notice.region_id:
         return str(notice.region_id)
-    return str(notice.employer.dpf_region_id) if notice.employer_id else ""
+    employer = notice.employer if notice.employer_id else None
+    return str(employer.dpf_region_id) if employer is not None else ""
 
 
 @admin.register(Notice)
