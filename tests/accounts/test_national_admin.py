@@ -81,3 +81,15 @@ def test_demo_has_a_national_admin_for_the_admin_site(client, regions):
     client.force_login(national, backend="anbili.accounts.backends.AccountBackend")
     response = client.get(reverse("admin:regions_region_change", args=["360000"]))
     assert response.status_code == 200 and response.context["has_change_permission"]
+
+
+def test_national_admin_pages_name_the_whole_country(client, regions):
+    from django.urls import reverse
+
+    national = StaffFactory(staff_role=StaffRole.NATIONAL_ADMIN, region=None, is_staff=True)
+    client.force_login(national, backend="anbili.accounts.backends.AccountBackend")
+    for name in ("backoffice:home", "backoffice:staff", "backoffice:notices", "backoffice:system"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert "（全国）" in response.content.decode(), name
+    assert "全国</td>" in client.get(reverse("backoffice:staff")).content.decode()
