@@ -16,6 +16,7 @@ from anbili.web.account_pages import password_page
 from anbili.web.decorators import staff_required
 from anbili.web.forms import form_add_application_error
 from anbili.web.login import login_page
+from anbili.web.redirects import safe_next
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -30,9 +31,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    target = safe_next(request, "backoffice:login")
     logout(request)
     messages.info(request, "您已安全退出")
-    return redirect("backoffice:login")
+    return redirect(target)
 
 
 @staff_required

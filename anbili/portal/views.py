@@ -28,6 +28,7 @@ from anbili.web.account_pages import password_page
 from anbili.web.decorators import NOTICE_SESSION_KEY, employer_required, notice_confirmed_required
 from anbili.web.forms import form_add_application_error
 from anbili.web.login import login_page
+from anbili.web.redirects import safe_next
 
 # The home page lists the newest notices; the rest are on 通知公告.
 HOME_NOTICE_COUNT = 5
@@ -58,9 +59,10 @@ def register_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    target = safe_next(request, "portal:login")  # read before the session (and its messages) is flushed
     logout(request)
     messages.info(request, "您已安全退出")
-    return redirect("portal:login")
+    return redirect(target)
 
 
 @employer_required
@@ -77,6 +79,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "notices": notice_list_for_employer(employer, user=user, limit=HOME_NOTICE_COUNT),
         "show_special_notice": not request.session.get(NOTICE_SESSION_KEY),
+        # Where the notice's confirmation goes on to (a guard sent the visitor here with ?next=).
+        "notice_next": safe_next(request, "portal:home"),
     }
     return render(request, "portal/home.html", context)
 
@@ -85,7 +89,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @employer_required
 def special_notice_confirm_view(request: HttpRequest) -> HttpResponse:
     request.session[NOTICE_SESSION_KEY] = True
-    return redirect(request.POST.get("next") or "portal:home")
+    return redirect(safe_next(request, "portal:home"))
 
 
 @require_POST

@@ -5,9 +5,10 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 
 from anbili.accounts.access import access_staff
+from anbili.web.redirects import login_redirect, next_query
 
 NOTICE_SESSION_KEY = "special_notice_confirmed"
 
@@ -18,7 +19,7 @@ def employer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect(f"/portal/login/?next={request.path}")
+            return redirect(login_redirect(request, "portal:login"))
         if getattr(request, "employer", None) is None:
             return (
                 redirect("backoffice:home")
@@ -36,7 +37,8 @@ def notice_confirmed_required(view: Callable[..., HttpResponse]) -> Callable[...
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.session.get(NOTICE_SESSION_KEY):
-            return redirect("portal:home")
+            # The home page shows the notice; its confirmation then goes on to the page asked for.
+            return redirect(resolve_url("portal:home") + next_query(request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return employer_required(wrapped)
@@ -48,7 +50,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect(f"/backoffice/login/?next={request.path}")
+            return redirect(login_redirect(request, "backoffice:login"))
         access_staff(request)
         return view(request, *args, **kwargs)
 

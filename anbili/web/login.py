@@ -14,6 +14,7 @@ from anbili.accounts.selectors import login_failures_count
 from anbili.accounts.services import SESSION_EMPLOYER, LoginOutcome, login_failures_reset
 from anbili.accounts.signals import login_failure_audit
 from anbili.audit.services import client_address
+from anbili.web.redirects import safe_next
 
 LOCKOUT_MESSAGE = "登录失败次数过多，账号已被锁定，请于{minutes}分钟后再试"
 
@@ -57,7 +58,8 @@ def login_page(
                 login_failures_reset(account, realm)
                 if outcome.employer_id is not None:
                     request.session[SESSION_EMPLOYER] = outcome.employer_id
-                return redirect(success_url)
+                # The page a guard sent the visitor from, if it is a path of this site (`?next=`).
+                return redirect(safe_next(request, success_url))
             form.add_error(None, outcome.message)
     if login_failures_count(account, realm) >= settings.LOGIN_CAPTCHA_AFTER_FAILURES:
         form.ask_captcha(captcha_new(request))

@@ -173,7 +173,9 @@ def test_special_notice_must_be_confirmed_before_other_pages(client, regions):
     home = client.get("/portal/")
     assert "特别提示" in home.content.decode()
     response = client.get("/portal/account/password/")
-    assert response.status_code == 302 and response.url == reverse("portal:home")
+    # Sent to the notice on the home page, which then goes on to the page asked for.
+    assert response.status_code == 302
+    assert response.url == reverse("portal:home") + "?next=/portal/account/password/"
     client.post("/portal/special-notice/")
     assert "特别提示" not in client.get("/portal/").content.decode()
     assert client.get("/portal/account/password/").status_code == 200
