@@ -90,10 +90,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "portal:placement_delete": portal(lp_b=404),
     "portal:placement_reregister": post_only(),
     "portal:placement_reverify": post_only(),
+    "portal:placement_view_full": post_only(),
     "backoffice:home": backoffice(),
     "backoffice:password": backoffice(),
     "backoffice:system": backoffice(),
     "backoffice:staff": backoffice(reviewer_a=404, supervisor_a=404, reviewer_other=404),
+    # National and province admins only (admin_prov is 内蒙古's).
+    "backoffice:audit": backoffice(reviewer_a=404, supervisor_a=404, reviewer_other=404),
     "backoffice:notices": backoffice(),
     "backoffice:notice_detail": backoffice(reviewer_other=404),
     "backoffice:evidence_download": backoffice(reviewer_other=404),
@@ -168,6 +171,7 @@ def world(regions):
         "portal:placement_delete",
         "portal:placement_reregister",
         "portal:placement_reverify",
+        "portal:placement_view_full",
     ]
     kwargs: dict[str, dict[str, int]] = {
         **{name: {"pk": placement.pk} for name in placement_pages},
@@ -216,6 +220,7 @@ WRITE_CHECKS: list[tuple[str, str, Callable[[dict], dict]]] = [
     ("lp_b", "portal:placement_delete", lambda kw: {}),
     ("lp_b", "portal:placement_reregister", lambda kw: {}),
     ("lp_b", "portal:placement_reverify", lambda kw: {}),
+    ("lp_b", "portal:placement_view_full", lambda kw: {}),
     ("lp_b", "portal:placement_verify", lambda kw: {"months": ["202501"]}),
 ]
 
