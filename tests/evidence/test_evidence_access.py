@@ -152,3 +152,11 @@ def test_a_refused_staff_download_writes_no_audit_row(client, evidence):
     client.force_login(staff, backend="anbili.accounts.backends.AccountBackend")
     assert client.get(_backoffice_url(evidence)).status_code == 404
     assert not AuditEntry.objects.filter(action=AuditAction.EVIDENCE_DOWNLOAD).exists()
+
+
+def test_the_employers_own_download_is_recorded_as_a_document_view(client, owner, evidence):
+    _portal_login(client, owner)
+    assert client.get(_portal_url(evidence)).status_code == 200
+    entry = AuditEntry.objects.get(action=AuditAction.DOCUMENT_VIEW)
+    assert (entry.actor_id, entry.object_id, entry.region_code) == (owner.user_id, str(evidence.pk), "150102")
+    assert not AuditEntry.objects.filter(action=AuditAction.EVIDENCE_DOWNLOAD).exists()
