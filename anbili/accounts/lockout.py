@@ -58,7 +58,9 @@ def account_resolve(account: str, realm: str) -> User | None:
     """The account a typed name designates, whatever its spelling; None when there is none (or when the
     spelling is ambiguous)."""
     name = account_normalise(account)
-    if not name:
+    # No account holds a NUL byte (every form refuses one), and PostgreSQL cannot even compare with it:
+    # every login path (portal, review system, /admin/) asks here before its form is checked.
+    if not name or "\x00" in name:
         return None
     kinds = _REALM_KINDS.get(realm, (AccountKind.STAFF,))
     if realm == EMPLOYER_REALM:

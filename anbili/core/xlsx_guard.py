@@ -49,7 +49,7 @@ class _DtdRefused(Exception):
     pass
 
 
-def _refuse_dtd(*_args: object) -> None:
+def _refuse_dtd(*_args: object) -> int:
     raise _DtdRefused
 
 

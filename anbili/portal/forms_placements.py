@@ -84,6 +84,20 @@ def yes_no_initial(value: bool | None) -> str:
     return "" if value is None else ("1" if value else "0")
 
 
+class PlacementSearchForm(forms.Form):
+    """The list's search box as a form: a bad value (a NUL byte) is a message on the box, not a query."""
+
+    q = forms.CharField(
+        label="身份证号或姓名",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "请输入", "maxlength": 50}),
+    )
+
+    def clean_q(self) -> str:
+        # A longer query is cut, as before, rather than refused: the box holds 50 characters anyway.
+        return str(self.cleaned_data["q"])[:50]
+
+
 class PlacementAddForm(forms.Form):
     """添加残疾人: the ID number; the registry fills the rest (输入身份证号，残疾人基本信息会自动带出来)."""
 

@@ -31,6 +31,7 @@ from anbili.portal.forms_placements import (
     ContractForm,
     PlacementAddForm,
     PlacementPersonForm,
+    PlacementSearchForm,
 )
 from anbili.web.decorators import notice_confirmed_required
 from anbili.web.forms import form_add_application_error
@@ -161,16 +162,18 @@ def _list_row(placement: Any) -> ListRow:
 def placement_list_view(request: HttpRequest) -> HttpResponse:
     employer = request.employer  # type: ignore[attr-defined]
     window = _window(employer)
-    query = request.GET.get("q", "").strip()[:50]
+    search = PlacementSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     rows = [_list_row(p) for p in selectors.placement_list(employer, window.business_year, query=query)]
     context = {
         "window": window,
         "writable": _writable(employer, window),
+        "search": search,
         "query": query,
         "rows": rows,
         "counters": selectors.placement_counters(employer, window.business_year),
     }
-    return render(request, "portal/placements.html", context)
+    return render(request, "portal/placements.html", context, status=400 if search.errors else 200)
 
 
 # --- add and 基本信息 --------------------

@@ -211,6 +211,8 @@ API_AUTH_FAILURE_WINDOW_SECONDS = env.int("API_AUTH_FAILURE_WINDOW_SECONDS", def
 LEVY_ESTIMATE_RATE_LIMIT_PER_MINUTE = env.int("LEVY_ESTIMATE_RATE_LIMIT_PER_MINUTE", default=60)
 
 LANGUAGE_CODE = "zh-hans"
+# Our own wording of a few of Django's texts (locale/zh_Hans/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
