@@ -15,7 +15,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
@@ -192,6 +198,7 @@ def too_large_message() -> str:
 
 BAD_BODY_MESSAGE = "请求内容无法解析：multipart/form-data 须带 boundary 且格式完整"
 UNREADABLE_MESSAGE = "请求内容未能完整接收，请重试"
+UNPARSABLE_MESSAGE = "请求无法解析，请检查请求格式"
 
 
 # --- handlers ----------------------------------------------------------------------------------------
@@ -199,38 +206,42 @@ UNREADABLE_MESSAGE = "请求内容未能完整接收，请重试"
 
 def install_error_handlers(api: NinjaAPI) -> None:
     """Replace ninja's English handlers; errors Django raises while reading the body are caught here too,
-    because ninja reads the body inside the view."""
+    because ninja reads the body inside the view. (Handlers take `Any`: ninja types them per class.)"""
 
     def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
         return api.create_response(request, body, status=status)
 
-    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         message = str(exc)
         return respond(request, {"detail": NINJA_MESSAGES.get(message, message)}, exc.status_code)
 
-    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, validation_errors(exc.errors), 422)
 
-    def fixed(
-        status: int, message: str | Callable[[], str]
-    ) -> Callable[[HttpRequest, Exception], HttpResponse]:
-        def handler(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def fixed(status: int, message: str | Callable[[], str]) -> Callable[[HttpRequest, Any], HttpResponse]:
+        def handler(request: HttpRequest, exc: Any) -> HttpResponse:
             return respond(request, {"detail": message() if callable(message) else message}, status)
 
         return handler
 
-    api.add_exception_handler(HttpError, on_http_error)  # also AuthenticationError, AuthorizationError
-    api.add_exception_handler(AuthenticationError, on_http_error)
-    api.add_exception_handler(AuthorizationError, on_http_error)
-    api.add_exception_handler(Throttled, on_http_error)
+    # Subclasses (AuthenticationError, AuthorizationError, Throttled) have ninja handlers of their own.
+    for http_error in (HttpError, AuthenticationError, AuthorizationError, Throttled):
+        api.add_exception_handler(http_error, on_http_error)
     api.add_exception_handler(ValidationError, on_validation)
     api.add_exception_handler(Http404, fixed(404, "没有找到请求的记录"))
     api.add_exception_handler(RequestDataTooBig, fixed(413, too_large_message))
     api.add_exception_handler(MultiPartParserError, fixed(400, BAD_BODY_MESSAGE))
     api.add_exception_handler(UnreadablePostError, fixed(400, UNREADABLE_MESSAGE))
-    # TooManyFieldsSent, TooManyFilesSent and the other refusals Django raises while parsing a request.
-    api.add_exception_handler(SuspiciousOperation, fixed(400, BAD_BODY_MESSAGE))
-    api.add_exception_handler(BadRequest, fixed(400, BAD_BODY_MESSAGE))
+    api.add_exception_handler(
+        TooManyFieldsSent,
+        fixed(400, lambda: f"请求字段过多：最多 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个"),
+    )
+    api.add_exception_handler(
+        TooManyFilesSent, fixed(400, lambda: f"上传文件过多：最多 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个")
+    )
+    # The other refusals Django raises while parsing a request.
+    api.add_exception_handler(SuspiciousOperation, fixed(400, UNPARSABLE_MESSAGE))
+    api.add_exception_handler(BadRequest, fixed(400, UNPARSABLE_MESSAGE))
 
 
 # --- OpenAPI -----------------------------------------------------------------------------------------
@@ -248,6 +259,7 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the API-wide error responses to every operation that can return them and does not declare its
     own: 400/413 where there is a body, 422 where ninja validates parameters or a body, 401/429 where a
     login or token is required."""
+    _require_non_empty_files(schema)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for model in (ErrorOut, FieldErrorOut, ValidationErrorOut):
         model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -262,7 +274,7 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            codes: dict[int, type[Schema]] = {}
+            codes: dict[int, type[ErrorOut] | type[ValidationErrorOut]] = {}
             if "requestBody" in operation:
                 codes |= {400: ErrorOut, 413: ErrorOut}
             if operation.get("parameters") or "requestBody" in operation:
@@ -279,3 +291,17 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                         "content": {"application/json": {"schema": ref(model)}},
                     }
     return schema
+
+
+def _require_non_empty_files(schema: dict[str, Any]) -> None:
+    """Every upload refuses an empty file (400 文件为空); the document says so, so that a client (and a
+    fuzzer) knows that an empty file is invalid in form rather than refused by a rule it cannot see."""
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            content = (
+                operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
+            )
+            body = content.get("multipart/form-data", {}).get("schema", {})
+            for prop in body.get("properties", {}).values():
+                if prop.get("type") == "string" and prop.get("format") == "binary":
+                    prop.setdefault("minLength", 1)

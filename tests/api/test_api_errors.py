@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseServerError
 from django.test import RequestFactory
+from django.urls import resolve
 
 from anbili.api.middleware import ApiJsonErrorMiddleware
 from anbili.registry.models import PartnerKind
@@ -67,6 +68,29 @@ def test_a_broken_multipart_body_is_400(client, auth):
     )
     assert response.status_code == 400
     chinese_json(response)
+
+
+def test_too_many_multipart_fields_are_400(client, auth, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = client.post(UPLOAD, {f"field{n}": "x" for n in range(10)}, **auth)
+    assert response.status_code == 400
+    assert chinese_json(response) == {"detail": "请求字段过多：最多 5 个"}
+
+
+def test_a_body_the_client_stops_sending_is_400(auth):
+    class Broken:
+        def read(self, *args):
+            raise OSError("connection reset")
+
+        def close(self):
+            pass
+
+    request = RequestFactory().post(PUSH, b"{}", content_type="application/json", **auth)
+    request._stream = Broken()  # what Django reads the body from; an OSError there is an UnreadablePostError
+    match = resolve(PUSH)
+    response = match.func(request, **match.kwargs)
+    assert response.status_code == 400
+    assert json.loads(response.content) == {"detail": "请求内容未能完整接收，请重试"}
 
 
 def test_a_body_that_is_not_json_is_400_in_chinese(client, auth):
