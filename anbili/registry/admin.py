@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from anbili.audit.admin_scope import ScopedAdmin
 from anbili.core.errors import ApplicationError
+from anbili.core.masking import mask
 from anbili.registry.models import (
     Certificate,
     DispatchFiling,
@@ -54,10 +55,22 @@ class ReadOnlyAdmin(ScopedAdmin):
 PROVENANCE = ("source", "batch_id", "received_at")
 
 
+# Lists show ID and certificate numbers masked (6 + 4), as everywhere else; the exact-match search still
+# takes the whole number, and the read-only detail page (superusers only) shows it whole.
+@admin.display(description="身份证号", ordering="id_number")
+def masked_id_number(row: Any) -> str:
+    return mask(row.id_number)
+
+
+@admin.display(description="残疾证号", ordering="number")
+def masked_certificate_number(row: Any) -> str:
+    return mask(row.number)
+
+
 @admin.register(RegistryPerson)
 class RegistryPersonAdmin(ReadOnlyAdmin):
     scope_field = "household_region"
-    list_display = ("id_number", "name", "sex", "birth_date", "household_region", *PROVENANCE)
+    list_display = (masked_id_number, "name", "sex", "birth_date", "household_region", *PROVENANCE)
     list_filter = ("sex",)
     search_fields = ("=id_number", "name")
 
@@ -65,7 +78,7 @@ class RegistryPersonAdmin(ReadOnlyAdmin):
 @admin.register(Certificate)
 class CertificateAdmin(ReadOnlyAdmin):
     list_display = (
-        "number",
+        masked_certificate_number,
         "kind",
         "category",
         "level",
@@ -80,7 +93,7 @@ class CertificateAdmin(ReadOnlyAdmin):
 
 
 class MonthlyAdmin(ReadOnlyAdmin):
-    list_display = ("id_number", "month", "payer_uscc", "amount", "region_code", *PROVENANCE)
+    list_display = (masked_id_number, "month", "payer_uscc", "amount", "region_code", *PROVENANCE)
     # Exact searches only: a LIKE over 12M rows would be a heavy page.
     search_fields = ("=id_number", "=payer_uscc")
     list_filter = ("source",)

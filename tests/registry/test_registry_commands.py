@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from anbili.core.identifiers import make_id_number, make_uscc
+from anbili.core.masking import mask
 from anbili.registry.models import ImportBatch, PartnerToken, WageMonth
 from anbili.registry.services import token_digest
 
@@ -91,6 +92,8 @@ def test_admin_lists_the_mirrors_read_only_for_superusers(admin_client, db, tmp_
         assert response.status_code == 200, model
     listing = admin_client.get(f"/admin/registry/wagemonth/?q={PERSON}").content.decode()
     assert EMPLOYER in listing
+    # The exact search takes the whole number; the list's cell shows it masked.
+    assert f">{mask(PERSON)}</a>" in listing and f">{PERSON}</a>" not in listing
     assert admin_client.get("/admin/registry/wagemonth/add/").status_code == 403
     batch = ImportBatch.objects.get()
     assert admin_client.get(f"/admin/registry/importbatch/{batch.pk}/change/").status_code == 200
