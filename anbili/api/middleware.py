@@ -4,7 +4,8 @@ Ninja's own exception handlers (anbili.api.errors) cover what happens inside an 
 middleware catches is produced outside one: an unknown /api/ URL (Django's 404 page), a method the path does
 not have (ninja answers 405 with a plain text body), and whatever Django's error handlers render as HTML (a
 400 from a middleware that read the body, a 500). The status and headers (Allow, Retry-After) stay as they
-are; only the body is replaced.
+are; only the body is replaced. A body declared larger than any upload may be is refused (413) before it is
+read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 API_PREFIX = "/api/"
@@ -40,11 +42,42 @@ def _message(request: HttpRequest, response: HttpResponseBase) -> str:
     return STATUS_MESSAGES.get(status, default).format(path=request.path)
 
 
+# Room for the multipart framing around the largest file a partner may upload.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _declared_too_large(request: HttpRequest) -> str:
+    """Refuse, before a byte of it is read, a body that declares itself larger than the largest upload:
+    Django streams file parts to disk without a limit, so the upload route's own check would come only
+    after the whole file had been written."""
+    if not request.path.startswith(API_PREFIX):
+        return ""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return ""
+    limit = settings.REGISTRY_IMPORT_MAX_BYTES
+    if length <= limit + MULTIPART_OVERHEAD:
+        return ""
+    return f"请求内容过大：单个文件最多 {limit / (1024 * 1024):g} MB"
+
+
+def _json(status: int, detail: str) -> HttpResponse:
+    return HttpResponse(
+        json.dumps({"detail": detail}, ensure_ascii=False),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+
+
 class ApiJsonErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        too_large = _declared_too_large(request)
+        if too_large:
+            return _json(413, too_large)
         response = self.get_response(request)
         if (
             response.status_code < 400
@@ -53,11 +86,7 @@ class ApiJsonErrorMiddleware:
             or getattr(response, "streaming", False)
         ):
             return response
-        replacement = HttpResponse(
-            json.dumps({"detail": _message(request, response)}, ensure_ascii=False),
-            status=response.status_code,
-            content_type="application/json; charset=utf-8",
-        )
+        replacement = _json(response.status_code, _message(request, response))
         for header, value in response.items():
             if header.lower() not in {"content-type", "content-length"}:
                 replacement[header] = value

@@ -54,6 +54,35 @@ def test_the_public_levy_estimate_refuses_a_large_body_with_413(client, regions,
     assert chinese_json(response)["detail"].startswith("请求内容过大")
 
 
+class Unreadable:
+    """A request body that fails when read: what a client that stops sending looks like to Django."""
+
+    def read(self, *args):
+        raise OSError("connection reset")
+
+    def close(self):
+        pass
+
+
+def test_an_upload_declared_larger_than_allowed_is_413_before_it_is_read(auth, settings):
+    settings.REGISTRY_IMPORT_MAX_BYTES = 1024 * 1024
+    request = RequestFactory().post(
+        UPLOAD,
+        b"",
+        content_type="multipart/form-data; boundary=XyZ",
+        CONTENT_LENGTH=str(2 * 1024 * 1024),
+        **auth,
+    )
+    request._stream = Unreadable()
+
+    def upload_view(request):
+        raise AssertionError("the view ran: Django would have streamed the whole body to disk")
+
+    response = ApiJsonErrorMiddleware(upload_view)(request)
+    assert response.status_code == 413
+    assert json.loads(response.content) == {"detail": "请求内容过大：单个文件最多 1 MB"}
+
+
 def test_multipart_without_a_boundary_is_400(client, auth):
     response = client.generic("POST", UPLOAD, b"file=abc", content_type="multipart/form-data", **auth)
     assert response.status_code == 400
@@ -78,15 +107,8 @@ def test_too_many_multipart_fields_are_400(client, auth, settings):
 
 
 def test_a_body_the_client_stops_sending_is_400(auth):
-    class Broken:
-        def read(self, *args):
-            raise OSError("connection reset")
-
-        def close(self):
-            pass
-
     request = RequestFactory().post(PUSH, b"{}", content_type="application/json", **auth)
-    request._stream = Broken()  # what Django reads the body from; an OSError there is an UnreadablePostError
+    request._stream = Unreadable()  # what Django reads the body from; an OSError there is UnreadablePostError
     match = resolve(PUSH)
     response = match.func(request, **match.kwargs)
     assert response.status_code == 400
