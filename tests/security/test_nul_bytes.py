@@ -14,7 +14,7 @@ from anbili.accounts.models import StaffRole, User
 from anbili.core.identifiers import make_id_number
 from anbili.employers.models import Employer
 from anbili.placements.models import Placement
-from anbili.registry.models import PartnerKind
+from anbili.registry.models import ImportBatch, PartnerKind, RegistryPerson
 from anbili.registry.services import partner_token_issue
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.factories import MembershipFactory, StaffFactory, region
@@ -166,18 +166,28 @@ def test_api_person_lookup_path_and_query(employer_client):
     assert 400 <= response.status_code < 500, response.status_code
 
 
-def test_api_registry_push_row_and_query(client, regions):
+def test_api_registry_push_row_and_query(client, regions, django_capture_on_commit_callbacks):
     issued = partner_token_issue(
         name="内蒙古残联人口库", kind=PartnerKind.DISABILITY_REGISTRY, province_code="150000"
     )
     headers = {"HTTP_AUTHORIZATION": f"Bearer {issued.token}"}
-    row = {"id_number": make_id_number("150102", date(1985, 3, 4), 11), "name": f"张{NUL}三"}
-    response = client.post(
-        "/api/v1/registry/persons/batches",
-        json.dumps({"rows": [row]}),
-        content_type="application/json",
-        **headers,
-    )
-    assert 400 <= response.status_code < 500 or response.status_code == 202, response.status_code
+    row = {
+        "id_number": make_id_number("150102", date(1985, 3, 4), 11),
+        "name": f"张{NUL}三",
+        "household_region": "150102",
+    }
+    with django_capture_on_commit_callbacks(execute=True):  # the import runs once the batch is committed
+        response = client.post(
+            "/api/v1/registry/person/batches",
+            json.dumps({"rows": [row]}),
+            content_type="application/json",
+            **headers,
+        )
+    # The row is refused with its reason (the batch goes on), and nothing with the NUL is stored.
+    assert response.status_code == 202, response.status_code
+    batch = ImportBatch.objects.get(pk=response.json()["id"])
+    assert (batch.rows_failed, batch.rows_created) == (1, 0)
+    assert "姓名含有控制字符" in batch.row_errors.get().message
+    assert not RegistryPerson.objects.filter(id_number=row["id_number"]).exists()
     response = client.get("/api/v1/registry/batches", {"offset": NUL}, **headers)
     assert 400 <= response.status_code < 500, response.status_code
