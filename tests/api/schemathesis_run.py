@@ -17,6 +17,7 @@ from schemathesis.engine import Status, events, from_schema
 
 # Fixed so that a failure is the same on every machine; the CLI with another seed explores further.
 SEED = 20261203
+CLOSE = {"Connection": "close"}
 
 
 @dataclass
@@ -33,6 +34,13 @@ class Run:
 def run_schemathesis(base_url: str, *, max_examples: int, settings: dict[str, Any] | None = None) -> Run:
     """Every phase and every check over /api/v1/openapi.json; `settings` is merged into the configuration
     (headers, per-operation overrides, include filters)."""
+    settings = dict(settings or {})
+    # One connection per request: a kept-alive connection's server thread would end only when the engine's
+    # session is collected, after the test, and close the database connection the live server shared.
+    settings["headers"] = {**settings.get("headers", {}), **CLOSE}
+    for operation in settings.get("operations", []):
+        if "headers" in operation:
+            operation["headers"] = {**operation["headers"], **CLOSE}
     config = SchemathesisConfig.from_dict(
         {
             "seed": SEED,
@@ -40,7 +48,7 @@ def run_schemathesis(base_url: str, *, max_examples: int, settings: dict[str, An
             "suppress-health-check": ["all"],
             "generation": {"max-examples": max_examples, "database": "none"},
             "checks": {"enabled": True},
-            **(settings or {}),
+            **settings,
         }
     )
     schema = schemathesis.openapi.from_url(f"{base_url}/api/v1/openapi.json", config=config)
