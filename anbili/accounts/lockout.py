@@ -2,9 +2,9 @@
 
 django-axes keeps the per-account counter; this module gives it the account's canonical key, so that every
 spelling of one account (letter case, full-width characters, spaces, another unit of the same legal person)
-feeds the same counter. The per-address counter is a sliding window in the shared cache (Redis in
-production), with a higher limit over a longer time, so that nobody can lock every employer out by trying
-public USCCs from one address.
+feeds the same counter. The per-address counter is the shared sliding-window limiter
+(anbili.core.ratelimit) over Django's default cache (Redis in production), with a higher limit over a
+longer time, so that nobody can lock every employer out by trying public USCCs from one address.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import math
-import time
 from typing import Any
 
 from django.conf import settings
@@ -21,21 +20,14 @@ from django.http import HttpRequest
 
 from anbili.accounts.backends import EMPLOYER_REALM, STAFF_REALM, account_normalise
 from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+from anbili.core.ratelimit import SlidingWindow
 
 ADDRESS_MESSAGE = "该网络地址登录失败次数过多，已暂停登录，请于{minutes}分钟后再试"
-
-# The sliding window is kept as a ring of short buckets: the sum of the buckets still inside the window
-# is the count, so one old burst leaves the window a bucket at a time instead of all at once.
-_BUCKETS_PER_WINDOW = 12
 
 _REALM_KINDS = {
     EMPLOYER_REALM: (AccountKind.LEGAL_PERSON, AccountKind.AGENT),
     STAFF_REALM: (AccountKind.STAFF,),
 }
-
-
-def _now() -> float:
-    return time.time()
 
 
 def login_realm(request: HttpRequest | None) -> str:
@@ -123,32 +115,22 @@ def _address_network(address: str | None) -> str:
     return str(ip)
 
 
-def _bucket_seconds() -> int:
-    return max(1, int(settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60) // _BUCKETS_PER_WINDOW)
-
-
-def _bucket_keys(network: str, now: float) -> list[tuple[int, str]]:
-    size = _bucket_seconds()
-    current = int(now // size)
-    return [
-        (index, f"login-fail-net:{network}:{index}")
-        for index in range(current - _BUCKETS_PER_WINDOW + 1, current + 1)
-    ]
+def _address_failures() -> SlidingWindow:
+    """LOGIN_ADDRESS_FAILURE_LIMIT failures per LOGIN_ADDRESS_WINDOW_MINUTES per network, in the default
+    cache (looked up on each use, so that settings overrides in tests apply)."""
+    return SlidingWindow(
+        "login-fail-net",
+        limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        window=int(settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60),
+        cache=cache,
+    )
 
 
 def address_failure_add(address: str | None) -> None:
     """Count one failed login from this address (any account, any front door)."""
     network = _address_network(address)
-    if not network:
-        return
-    _index, key = _bucket_keys(network, _now())[-1]
-    timeout = _bucket_seconds() * (_BUCKETS_PER_WINDOW + 1)
-    # add() then incr() is atomic on Redis and on the local-memory cache; add() is a no-op when it exists.
-    cache.add(key, 0, timeout=timeout)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=timeout)
+    if network:
+        _address_failures().add(network)
 
 
 def address_blocked_minutes(address: str | None) -> int:
@@ -157,18 +139,5 @@ def address_blocked_minutes(address: str | None) -> int:
     network = _address_network(address)
     if not network:
         return 0
-    now = _now()
-    buckets = _bucket_keys(network, now)
-    counts = cache.get_many([key for _index, key in buckets])
-    per_bucket = [(index, int(counts.get(key, 0) or 0)) for index, key in buckets]
-    total = sum(count for _index, count in per_bucket)
-    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
-    if total < limit:
-        return 0
-    size = _bucket_seconds()
-    for index, count in per_bucket:  # oldest first: when does enough of it leave the window?
-        total -= count
-        if total < limit:
-            leaves_at = (index + _BUCKETS_PER_WINDOW) * size
-            return max(1, math.ceil((leaves_at - now) / 60))
-    return max(1, math.ceil(size * _BUCKETS_PER_WINDOW / 60))
+    wait = _address_failures().blocked(network)
+    return 0 if wait is None else max(1, math.ceil(wait / 60))

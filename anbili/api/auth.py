@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from anbili.accounts.models import AccountKind, User
 from anbili.api import ratelimit
-from anbili.api.ratelimit import RateLimited, SlidingWindow, client_address
+from anbili.api.ratelimit import RateLimited, SlidingWindow, client_address, limiter
 from anbili.registry.models import PartnerToken
 from anbili.registry.services import partner_token_refusal, partner_token_touch, token_digest
 
@@ -35,7 +35,7 @@ def rate_limit(key: str) -> None:
 
 def _wrong_tokens() -> SlidingWindow:
     """Wrong bearer tokens per client address: API_AUTH_FAILURE_LIMIT per API_AUTH_FAILURE_WINDOW_SECONDS."""
-    return SlidingWindow(
+    return limiter(
         "auth-failure",
         limit=settings.API_AUTH_FAILURE_LIMIT,
         window=settings.API_AUTH_FAILURE_WINDOW_SECONDS,

@@ -192,27 +192,31 @@ def test_ipv6_addresses_of_one_network_share_the_address_counter(client, regions
 
 
 def test_the_address_window_slides(client, regions, settings, monkeypatch):
-    from anbili.accounts import lockout
+    import re
+    import time
 
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
-    start = 1_900_000_000.0
-    monkeypatch.setattr(lockout, "_now", lambda: start)
+    start = float(int(time.time()))
+    now = [start]
+    # The shared limiter's clock (anbili.core.ratelimit reads time.time on each use).
+    monkeypatch.setattr(time, "time", lambda: now[0])
+
+    def attempt(name: str):
+        return client.post(PORTAL, {"account": name, "password": "bad"}, REMOTE_ADDR="203.0.113.11")
+
     for name in ["b1", "b2", "b3"]:
-        client.post(PORTAL, {"account": name, "password": "bad"}, REMOTE_ADDR="203.0.113.11")
-    assert (
-        client.post(PORTAL, {"account": "b4", "password": "bad"}, REMOTE_ADDR="203.0.113.11").status_code
-        == 429
-    )
-    monkeypatch.setattr(lockout, "_now", lambda: start + 30 * 60)
-    assert (
-        client.post(PORTAL, {"account": "b5", "password": "bad"}, REMOTE_ADDR="203.0.113.11").status_code
-        == 429
-    )
-    monkeypatch.setattr(lockout, "_now", lambda: start + settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60 + 1)
-    assert (
-        client.post(PORTAL, {"account": "b6", "password": "bad"}, REMOTE_ADDR="203.0.113.11").status_code
-        == 400
-    )
+        attempt(name)
+    assert attempt("b4").status_code == 429
+    now[0] = start + 30 * 60
+    refused = attempt("b5")
+    assert refused.status_code == 429
+    minutes = int(re.search(r"请于(\d+)分钟后再试", refused.content.decode()).group(1))
+    # Until the failures leave the hour: at most one 5-minute bucket (1/12 of the window) longer.
+    assert 30 <= minutes <= 35
+    now[0] = start + settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60 - 1
+    assert attempt("b6").status_code == 429  # every failure of the last hour still counts
+    now[0] = start + 30 * 60 + minutes * 60
+    assert attempt("b7").status_code == 400  # the wait it named was enough
 
 
 def test_the_address_counter_is_shared_through_redis(client, regions, settings):
