@@ -171,7 +171,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     },
     "placements.PlacementContract",
     "placements.PlacementCertificate",
-    {"model": "accounts.User", "exclude_fields": ["password", "last_login"], "mask_fields": ["id_number", "phone"]},
+    {
+        "model": "accounts.User",
+        "exclude_fields": ["password", "last_login"],
+        "mask_fields": ["id_number", "phone"],
+    },
     "accounts.Membership",
 )
 AUDITLOG_MASK_CALLABLE = "anbili.core.masking.mask"
