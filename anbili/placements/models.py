@@ -257,6 +257,10 @@ class PlacementMonth(models.Model):
     outcome = models.CharField(
         "月份结果", max_length=16, choices=MonthOutcomeChoice.choices, default=MonthOutcomeChoice.NOT_SELECTED
     )
+    # Set when re-verification on new registry data fails a month that was already confirmed (auto or by
+    # review): the month is not silently dropped; the employer and the reviewer see the flag until the
+    # month is decided again. Cleared when the month is selected or decided anew.
+    regressed_at = models.DateTimeField("确认后核验不通过时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "安置月份"
@@ -348,11 +352,26 @@ class PlacementCertificate(models.Model):
 
 
 class PlacementEvent(models.Model):
-    """One status change of a placement: who, when, from, to and why."""
+    """One named transition of a placement: who, when, which transition, from, to and why.
+
+    Events outlive their placement (deleting one writes a 删除 event): the link goes null, and the placement's
+    id, employer, year and masked label stay on the row so that its history can still be found."""
 
     placement = models.ForeignKey(
-        Placement, verbose_name="安置登记", on_delete=models.CASCADE, related_name="events"
+        Placement,
+        verbose_name="安置登记",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
     )
+    placement_ref = models.PositiveBigIntegerField("安置登记编号", db_index=True)
+    employer = models.ForeignKey(
+        "employers.Employer", verbose_name="用人单位", on_delete=models.PROTECT, related_name="+"
+    )
+    business_year = models.PositiveSmallIntegerField("业务年度")
+    label = models.CharField("安置人员", max_length=80, blank=True, help_text="姓名或脱敏身份证号")
+    transition = models.CharField("操作", max_length=32, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -363,7 +382,7 @@ class PlacementEvent(models.Model):
     )
     at = models.DateTimeField("时间", auto_now_add=True)
     from_status = models.CharField("原状态", max_length=16, choices=PlacementStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=16, choices=PlacementStatus.choices)
+    to_status = models.CharField("新状态", max_length=16, choices=PlacementStatus.choices, blank=True)
     reason = models.TextField("原因", blank=True)
 
     class Meta:
@@ -372,4 +391,4 @@ class PlacementEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"#{self.placement_id} {self.from_status or '—'} → {self.to_status}"
+        return f"#{self.placement_ref} {self.transition or ''} {self.from_status or '—'} → {self.to_status or '—'}"

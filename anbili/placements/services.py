@@ -197,10 +197,26 @@ def _transition(placement: Placement, to: str, actor: Any, reason: str) -> Place
             placement=placement, month__in=rejected.values_list("month", flat=True)
         ).delete()
     placement.save()
-    PlacementEvent.objects.create(
-        placement=placement, actor=actor, from_status=source, to_status=to, reason=reason
-    )
+    _event(placement, actor, from_status=source, to_status=to, reason=reason)
     return placement
+
+
+def _event(
+    placement: Placement, actor: Any, *, from_status: str, to_status: str, reason: str
+) -> PlacementEvent:
+    """The one writer of event rows: they keep the placement's id, employer, year and masked label, so they
+    outlive it."""
+    return PlacementEvent.objects.create(
+        placement=placement,
+        placement_ref=placement.pk,
+        employer_id=placement.employer_id,
+        business_year=placement.business_year,
+        label=str(placement)[:80],
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -321,9 +337,7 @@ def placement_start(
                 field="id_number",
                 code="duplicate",
             ) from exc
-        PlacementEvent.objects.create(
-            placement=placement, actor=actor, from_status="", to_status=S.DRAFT, reason="添加残疾人"
-        )
+        _event(placement, actor, from_status="", to_status=S.DRAFT, reason="添加残疾人")
         return placement
 
 
@@ -1127,9 +1141,9 @@ def placements_import_last_year(
                 PlacementContract.objects.create(
                     placement=placement, **{name: getattr(contract, name) for name in CONTRACT_COPY_FIELDS}
                 )
-            PlacementEvent.objects.create(
-                placement=placement,
-                actor=actor,
+            _event(
+                placement,
+                actor,
                 from_status="",
                 to_status=S.DRAFT,
                 reason=f"导入{business_year - 1}年申报名单",
