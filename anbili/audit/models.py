@@ -30,6 +30,40 @@ class AuditAction(models.TextChoices):
     PARTNER_TOKEN = "partner_token", "合作方令牌变更"
 
 
+# The detail's keys and coded values as the 审计日志 page shows them: the row keeps stable English codes (for
+# searches and exports), the reader gets Chinese.
+DETAIL_LABELS = {
+    "account": "账号",
+    "front": "入口",
+    "reason": "原因",
+    "message": "说明",
+    "admin": "数据表",
+    "event": "事件",
+    "expires_at": "有效期至",
+    "purpose": "材料类型",
+    "sha256": "文件摘要",
+    "fields": "字段",
+    "page": "页面",
+    "via": "查询依据",
+    "employer_id": "单位编号",
+    "placement_id": "安置登记编号",
+    "partner_id": "合作方编号",
+    "partner": "合作方",
+    "token_id": "令牌编号",
+}
+DETAIL_VALUES = {
+    "portal": "网报系统",
+    "backoffice": "申办系统",
+    "admin": "后台管理",
+    "oidc": "统一身份认证",
+    "other": "其他",
+    "issued": "签发",
+    "revoked": "吊销",
+    "registration": "本单位安置登记",
+    "staff": "残联工作人员（辖区）",
+}
+
+
 class AppendOnly(Exception):
     """Raised on any attempt to change or delete an audit row through the application."""
 
@@ -89,3 +123,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnly("审计日志只能追加，不能删除")
+
+    @property
+    def detail_items(self) -> list[tuple[str, str]]:
+        """The detail as (Chinese label, shown value) pairs; an unknown key or value is shown as stored."""
+        return [
+            (DETAIL_LABELS.get(key, key), DETAIL_VALUES.get(str(value), str(value)))
+            for key, value in (self.detail or {}).items()
+        ]

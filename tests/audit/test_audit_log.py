@@ -168,3 +168,15 @@ def test_placement_changes_are_recorded_with_the_id_number_masked(regions):
     text = " ".join(f"{entry.object_repr} {entry.changes}" for entry in entries)
     assert id_number not in text
     assert id_number[:6] in text
+
+
+def test_the_audit_page_shows_detail_keys_and_codes_in_chinese():
+    from anbili.audit.models import DETAIL_LABELS, AuditEntry
+
+    entry = AuditEntry(detail={"account": "nmg****in", "front": "backoffice", "unheard_of": "x"})
+    assert entry.detail_items == [("账号", "nmg****in"), ("入口", "申办系统"), ("unheard_of", "x")]
+    # The keys production calls write today (accounts.signals, audit.admin_scope, registry.services,
+    # evidence.responses, portal 查看 full view, api person look-up).
+    audited = {"account", "front", "reason", "message", "admin", "event", "expires_at", "purpose", "sha256"}
+    audited |= {"fields", "page", "via", "employer_id", "placement_id", "partner_id", "partner", "token_id"}
+    assert audited <= DETAIL_LABELS.keys()

@@ -28,6 +28,8 @@ def test_province_admin_searches_the_audit_log_with_the_keyboard(journey, demo, 
     table = page.get_by_role("table")
     expect(table).to_contain_text("nmg_admin")
     expect(table).to_contain_text("登录成功")
+    expect(table).to_contain_text("入口：申办系统")
+    page.screenshot(path=str(tmp_path / "audit-list.png"), full_page=True)
 
     action = page.get_by_label("操作", exact=True)
     _tab_to(page, action)
