@@ -9,7 +9,6 @@ import os
 import platform
 import statistics
 import time
-from datetime import date
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
@@ -19,6 +18,7 @@ django.setup()
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
 from pypdf import PdfWriter  # noqa: E402
 from pypdf.generic import NameObject, StreamObject  # noqa: E402
@@ -106,7 +106,7 @@ def main() -> None:
         ("PNG bomb 100000×100000", "bomb.png", png_bomb()),
     ]
     print(
-        f"evidence pipeline, median of {RUNS} runs; {date.today()} {platform.machine()} "
+        f"evidence pipeline, median of {RUNS} runs; {timezone.localdate()} {platform.machine()} "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     print(f"{'file':40} {'size':>10} {'ms':>9}  outcome")

@@ -1,8 +1,11 @@
 """Shared fixtures: factories, demo-like data, and the headless-Chromium browser with an axe-core check."""
 
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -14,6 +17,19 @@ def _login_address_limit_lifted(settings):
     which outlives a test: the suite's own failed logins would reach the limit. The tests of that limit
     (tests/accounts/test_lockout.py) set their own low value."""
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 1_000_000
+
+
+# The instant tests freeze the clock at: a working day in China, inside the year's certification season, so
+# that "today", "this year" and "last business year" (2025) never depend on when the suite runs.
+FROZEN_NOW = datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def frozen_clock():
+    """Freeze the clock at FROZEN_NOW (timezone.now(), timezone.localdate(), date.today(), time.time()).
+    The traveller is returned: `frozen_clock.shift(timedelta(...))` or `.move_to(...)` moves it."""
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

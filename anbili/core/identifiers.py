@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from anbili.core.errors import ApplicationError
+
+# "Later than today" is judged on the calendar in China (settings.TIME_ZONE), whatever the server's own zone;
+# core is pure Python, so the zone is named here rather than read from Django.
+CHINA_TIME = ZoneInfo("Asia/Shanghai")
 
 # GB/T 2260 province-level prefixes; 71 台湾, 81 香港, 82 澳门 appear in ID numbers issued on the mainland.
 PROVINCES: dict[str, str] = {
@@ -161,7 +166,7 @@ def validate_id_number(value: str, *, today: date | None = None, field: str | No
     birth = _parse_birth_date(number[6:14])
     if birth is None:
         raise IdentifierError(f"身份证号中的出生日期{number[6:14]}不是有效日期", code="date", field=field)
-    if birth > (today or date.today()):
+    if birth > (today or datetime.now(CHINA_TIME).date()):
         raise IdentifierError(f"身份证号中的出生日期{number[6:14]}晚于今天", code="future_date", field=field)
     expected = id_number_check_char(body)
     if last != expected:

@@ -391,4 +391,5 @@ class PlacementEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"#{self.placement_ref} {self.transition or ''} {self.from_status or '—'} → {self.to_status or '—'}"
+        change = f"{self.from_status or '—'} → {self.to_status or '—'}"
+        return f"#{self.placement_ref} {self.transition or ''} {change}"

@@ -402,28 +402,12 @@ class LevyPeriod(PolicyRow):
         _require_province(self.province if self.province_id else None)
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "「终止日期」不能早于「起始日期」"})
-        errors: dict[str, str] = {}
         if self.kind == LevyPeriodKind.STAGED_LEVY:
-            labels = {
-                "staged_threshold": "分档比例界限",
-                "factor_at_or_above": "达到界限的缴纳系数",
-                "factor_below": "低于界限的缴纳系数",
-            }
-            for field, label in labels.items():
-                value = getattr(self, field)
-                if value is None:
-                    errors[field] = f"分档征收须填写「{label}」"
-                elif value < 0:
-                    errors[field] = f"「{label}」不能为负数"
-                elif field != "staged_threshold" and value > 1:
-                    errors[field] = f"「{label}」不能大于 1"
-            if self.staged_threshold is not None and self.staged_threshold >= 1:
-                errors.setdefault("staged_threshold", "「分档比例界限」请以小数填写，例如 1% 填 0.01")
+            errors = self._staged_levy_errors()
         elif self.kind == LevyPeriodKind.SMALL_ENTERPRISE_EXEMPTION:
-            if self.max_headcount is None:
-                errors["max_headcount"] = "小微企业免征须填写「免征职工人数上限」"
-            if not self.exempt_nature:
-                errors["exempt_nature"] = "小微企业免征须填写「免征单位性质」"
+            errors = self._exemption_errors()
+        else:
+            errors = {}
         if errors:
             raise ValidationError(errors)
         if self.kind and self.valid_from and self.valid_to:
@@ -435,6 +419,35 @@ class LevyPeriod(PolicyRow):
             ).exclude(pk=self.pk)
             if overlapping.exists():
                 raise ValidationError({"valid_from": "该类型在同一范围内已有与此重叠的优惠期"})
+
+    def _staged_levy_errors(self) -> dict[str, str]:
+        """分档征收 needs a threshold (a fraction below 1) and two factors between 0 and 1."""
+        errors: dict[str, str] = {}
+        labels = {
+            "staged_threshold": "分档比例界限",
+            "factor_at_or_above": "达到界限的缴纳系数",
+            "factor_below": "低于界限的缴纳系数",
+        }
+        for field, label in labels.items():
+            value = getattr(self, field)
+            if value is None:
+                errors[field] = f"分档征收须填写「{label}」"
+            elif value < 0:
+                errors[field] = f"「{label}」不能为负数"
+            elif field != "staged_threshold" and value > 1:
+                errors[field] = f"「{label}」不能大于 1"
+        if self.staged_threshold is not None and self.staged_threshold >= 1:
+            errors.setdefault("staged_threshold", "「分档比例界限」请以小数填写，例如 1% 填 0.01")
+        return errors
+
+    def _exemption_errors(self) -> dict[str, str]:
+        """小微企业免征 needs its headcount ceiling and the exempt unit nature."""
+        errors: dict[str, str] = {}
+        if self.max_headcount is None:
+            errors["max_headcount"] = "小微企业免征须填写「免征职工人数上限」"
+        if not self.exempt_nature:
+            errors["exempt_nature"] = "小微企业免征须填写「免征单位性质」"
+        return errors
 
 
 def parse_month_day(value: str) -> tuple[int, int]:

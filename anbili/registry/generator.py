@@ -140,6 +140,18 @@ class Unit:
     region_code: str
 
 
+@dataclass(frozen=True)
+class _Payers:
+    """Who pays a person's wage, pension and medical insurance, and the other units of the case."""
+
+    wage: Unit
+    pension: Unit
+    medical: Unit
+    dispatch: Unit | None
+    related: Unit | None
+    second: Unit | None
+
+
 MinimumWage = Callable[[str, Month], Decimal]  # (county code, month) -> minimum wage in force
 
 
@@ -368,7 +380,6 @@ class _Generator:
 
     def _person(self, index: int, w: _Writers) -> Case:
         rng = self.rng
-        year = self.o.year
         case = self._case(index)
         count = len(self.employers)
         employer = (
@@ -381,7 +392,29 @@ class _Generator:
         name = self._name()
         w.row(ImportKind.PERSON, [id_number, name, household])
 
-        # Certificates, with history: a third of the holders had an earlier certificate, now replaced.
+        self._certificates(index, case, id_number, household, w)
+        payers = self._payers(index, case, employer)
+        self._contributions(case, id_number, payers, w)
+        dispatch, related, second = payers.dispatch, payers.related, payers.second
+        w.row(
+            "employment",
+            [
+                id_number,
+                name,
+                employer.uscc,
+                dispatch.uscc if dispatch else "",
+                related.uscc if related else "",
+                second.uscc if second else "",
+                case.value,
+                CASE_LABELS[case],
+            ],
+        )
+        return case
+
+    def _certificates(self, index: int, case: Case, id_number: str, household: str, w: _Writers) -> None:
+        """Certificates, with history: a third of the holders had an earlier certificate, now replaced."""
+        rng = self.rng
+        year = self.o.year
         category = 1 + rng.randrange(7)
         level = rng.choices((1, 2, 3, 4), weights=(10, 20, 35, 35))[0]
         if case is Case.SERVICEMAN:
@@ -431,7 +464,8 @@ class _Generator:
                 ],
             )
 
-        # Who pays what: the employer, or a related unit, or a dispatch company.
+    def _payers(self, index: int, case: Case, employer: Unit) -> _Payers:
+        """Who pays what: the employer, or a related unit, or a dispatch company."""
         wage_payer = pension_payer = medical_payer = employer
         dispatch = related = second = None
         if case is Case.PENSION_BY_RELATED_UNIT:
@@ -444,49 +478,50 @@ class _Generator:
         elif case is Case.TWO_EMPLOYERS:
             others = [e for e in self.employers if e is not employer]
             second = others[index % len(others)] if others else self.other_employer
+        return _Payers(wage_payer, pension_payer, medical_payer, dispatch, related, second)
 
-        top_minimum = max(self.minimum(wage_payer, m) for m in range(12))
+    def _contributions(self, case: Case, id_number: str, payers: _Payers, w: _Writers) -> None:
+        """Twelve months of wages, pension and medical insurance, with the case's gaps and low wages."""
+        rng = self.rng
+        top_minimum = max(self.minimum(payers.wage, m) for m in range(12))
         base = top_minimum * Decimal(str(round(1.1 + rng.random() * 1.5, 3)))
         missing = set(rng.sample(range(12), 1 + rng.randrange(3)))
         low = set(rng.sample(range(12), 1 + rng.randrange(3)))
         for m, month_text in enumerate(self.month_text):
             wage = (base * Decimal(str(round(0.97 + rng.random() * 0.06, 3)))).quantize(Decimal("0.01"))
             if case is Case.WAGE_BELOW_MINIMUM and m in low:
-                wage = max(Decimal(0), self.minimum(wage_payer, m) - Decimal(50 + rng.randrange(350)))
+                wage = max(Decimal(0), self.minimum(payers.wage, m) - Decimal(50 + rng.randrange(350)))
             if not (case is Case.MISSING_WAGE and m in missing):
-                w.row(ImportKind.WAGE, [id_number, wage_payer.uscc, month_text, wage, wage_payer.region_code])
+                w.row(
+                    ImportKind.WAGE, [id_number, payers.wage.uscc, month_text, wage, payers.wage.region_code]
+                )
             if not (case is Case.MISSING_PENSION and m in missing):
                 pension = (max(wage, top_minimum) * Decimal("0.24")).quantize(Decimal("0.01"))
                 w.row(
                     ImportKind.PENSION,
-                    [id_number, pension_payer.uscc, month_text, pension, pension_payer.region_code],
+                    [id_number, payers.pension.uscc, month_text, pension, payers.pension.region_code],
                 )
             if not (case is Case.MISSING_MEDICAL and m in missing):
                 medical = (max(wage, top_minimum) * Decimal("0.08")).quantize(Decimal("0.01"))
                 w.row(
                     ImportKind.MEDICAL,
-                    [id_number, medical_payer.uscc, month_text, medical, medical_payer.region_code],
+                    [id_number, payers.medical.uscc, month_text, medical, payers.medical.region_code],
                 )
-            if second is not None and 2 <= m <= 7:
-                w.row(ImportKind.WAGE, [id_number, second.uscc, month_text, wage, second.region_code])
+            if payers.second is not None and 2 <= m <= 7:
+                w.row(
+                    ImportKind.WAGE,
+                    [id_number, payers.second.uscc, month_text, wage, payers.second.region_code],
+                )
                 pension = (wage * Decimal("0.24")).quantize(Decimal("0.01"))
-                w.row(ImportKind.PENSION, [id_number, second.uscc, month_text, pension, second.region_code])
+                w.row(
+                    ImportKind.PENSION,
+                    [id_number, payers.second.uscc, month_text, pension, payers.second.region_code],
+                )
                 medical = (wage * Decimal("0.08")).quantize(Decimal("0.01"))
-                w.row(ImportKind.MEDICAL, [id_number, second.uscc, month_text, medical, second.region_code])
-        w.row(
-            "employment",
-            [
-                id_number,
-                name,
-                employer.uscc,
-                dispatch.uscc if dispatch else "",
-                related.uscc if related else "",
-                second.uscc if second else "",
-                case.value,
-                CASE_LABELS[case],
-            ],
-        )
-        return case
+                w.row(
+                    ImportKind.MEDICAL,
+                    [id_number, payers.second.uscc, month_text, medical, payers.second.region_code],
+                )
 
 
 _NATURE_LABELS = {"enterprise": "企业", "institution": "事业单位"}

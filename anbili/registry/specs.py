@@ -474,6 +474,43 @@ _CATEGORY_WORDS = {
 }
 
 
+def _disabled_person_certificate_problems(
+    number_category: int, number_level: int, category: int, level: int, category_c: Column, level_c: Column
+) -> list[Problem]:
+    """A 残疾人证's category and level columns must agree with digits 19 and 20 of its number."""
+    problems: list[Problem] = []
+    if category != number_category:
+        problems.append(
+            Problem(category_c.header, f"残疾类别{category}与残疾证号第19位（{number_category}）不一致")
+        )
+    if level != number_level:
+        problems.append(Problem(level_c.header, f"残疾等级{level}与残疾证号第20位（{number_level}）不一致"))
+    return problems
+
+
+def _serviceman_certificate_problems(
+    number: str, level: int | None, number_c: Column, level_c: Column
+) -> list[Problem]:
+    """A 残疾军人证 has a free-form number of at most 32 characters and a level from 1 to 10."""
+    problems: list[Problem] = []
+    if len(number) > 32:
+        problems.append(Problem(number_c.header, "残疾军人证号过长（最多32个字符）"))
+    if level is None or not 1 <= level <= 10:
+        problems.append(Problem(level_c.header, "残疾军人证的残疾等级应为1-10级"))
+    return problems
+
+
+def _validity_problems(
+    valid_from: date | None, valid_until: date | None, from_c: Column, until_c: Column
+) -> list[Problem]:
+    """A certificate needs its issue date, and its end date (when given) may not precede it."""
+    if valid_from is None:
+        return [Problem(from_c.header, f"{from_c.header}不能为空")]
+    if valid_until is not None and valid_until < valid_from:
+        return [Problem(until_c.header, f"{until_c.header}{valid_until}早于{from_c.header}{valid_from}")]
+    return []
+
+
 def _certificate_parser(cells: CellReader, spec: KindSpec) -> RowParser:
     (number_c, id_c, kind_c, category_c, level_c, from_c, until_c, status_c, region_c) = spec.columns
 
@@ -507,28 +544,13 @@ def _certificate_parser(cells: CellReader, spec: KindSpec) -> RowParser:
                 return [Problem(number_c.header, error.message)]
             if category is None:
                 category = parsed.category
-            elif category != parsed.category:
-                problems.append(
-                    Problem(
-                        category_c.header, f"残疾类别{category}与残疾证号第19位（{parsed.category}）不一致"
-                    )
-                )
-            if level != parsed.level:
-                problems.append(
-                    Problem(level_c.header, f"残疾等级{level}与残疾证号第20位（{parsed.level}）不一致")
-                )
-        else:
-            if len(number) > 32:
-                problems.append(Problem(number_c.header, "残疾军人证号过长（最多32个字符）"))
-            if level is None or not 1 <= level <= 10:
-                problems.append(Problem(level_c.header, "残疾军人证的残疾等级应为1-10级"))
-            category = None
-        if valid_from is None:
-            problems.append(Problem(from_c.header, f"{from_c.header}不能为空"))
-        elif valid_until is not None and valid_until < valid_from:
-            problems.append(
-                Problem(until_c.header, f"{until_c.header}{valid_until}早于{from_c.header}{valid_from}")
+            problems += _disabled_person_certificate_problems(
+                parsed.category, parsed.level, category, level, category_c, level_c
             )
+        else:
+            problems += _serviceman_certificate_problems(number, level, number_c, level_c)
+            category = None
+        problems += _validity_problems(valid_from, valid_until, from_c, until_c)
         if problems:
             return problems
         return (
