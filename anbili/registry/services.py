@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from operator import itemgetter
 from typing import IO, Any
 
@@ -43,6 +44,7 @@ from anbili.registry.models import (
     partner_token_default_expiry,
 )
 from anbili.registry.readers import FileRefused, open_table, row_problem
+from anbili.registry.signals import import_batch_applied_send
 from anbili.registry.specs import CellReader, Problem, spec_for
 from anbili.registry.upsert import Provenance, stager_for
 
@@ -350,6 +352,13 @@ def import_batch_run(*, batch_id: int, on_progress: ProgressCallback | None = No
                 rows_updated=counts.updated,
                 rows_unchanged=counts.unchanged,
                 finished_at=timezone.now(),
+            )
+            # After commit, and robust: what placements do with the news never undoes or fails the batch.
+            transaction.on_commit(
+                partial(
+                    import_batch_applied_send, batch_id=batch.pk, kind=batch.kind, touched=counts.touched
+                ),
+                robust=True,
             )
     except FileRefused as refused:
         batch = import_batch_transition(

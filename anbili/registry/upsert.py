@@ -17,14 +17,16 @@ path; `UpsertCounts.refused` names the refused rows by their row numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 
+from anbili.registry.signals import ANY_YEAR
 from anbili.registry.specs import KindSpec
 
 APPLY_CHUNK = 500
@@ -46,6 +48,26 @@ class UpsertCounts:
     unchanged: int
     # (row number, stored owner region) of each row refused because the stored row is another province's.
     refused: tuple[tuple[int, str], ...] = ()
+    # The persons whose rows were created or changed, by the year of the changed months (ANY_YEAR for rows
+    # without a month); what `import_batch_applied` sends (anbili/registry/signals.py). Empty for kinds
+    # not keyed by person (dispatch filings, market units).
+    touched: Mapping[int, frozenset[str]] = field(default_factory=dict)
+
+
+def touch_fields(spec: KindSpec) -> tuple[str, str] | None:
+    """The person and month fields of a kind's rows ("" when it has no month), or None when its rows are
+    not a person's."""
+    if "id_number" not in spec.fields:
+        return None
+    return "id_number", "month" if "month" in spec.fields else ""
+
+
+def touched_by_year(pairs: Iterable[tuple[str, int]]) -> dict[int, frozenset[str]]:
+    """{year: ID numbers} from (ID number, year) pairs."""
+    years: dict[int, set[str]] = defaultdict(set)
+    for id_number, year in pairs:
+        years[year].add(id_number)
+    return {year: frozenset(ids) for year, ids in years.items()}
 
 
 class Stager:
@@ -163,7 +185,9 @@ class PostgresStager(Stager):
                     [self.province_prefix],
                 )
                 refused = tuple(sorted(cursor.fetchall()))
-            cursor.execute(
+            touch = touch_fields(self.spec)
+            updated, touched = _execute_touching(
+                cursor,
                 f"UPDATE {target} AS t SET "
                 + ", ".join(
                     [f"{v} = s.{v}" for v in values] + ["source = %s", "batch_id = %s", "received_at = %s"]
@@ -174,22 +198,26 @@ class PostgresStager(Stager):
                 + ", ".join(f"s.{v}" for v in values)
                 + ")",
                 stamp,
+                touch,
+                "t.",
             )
-            updated = cursor.rowcount
-            cursor.execute(
+            created, inserted = _execute_touching(
+                cursor,
                 f"INSERT INTO {target} ({', '.join(fields)}, source, batch_id, received_at) "
                 f"SELECT {', '.join(f's.{f}' for f in fields)}, %s, %s, %s FROM {stage} AS s "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {target} AS t WHERE {joined}) "
                 # Key order fills the unique index page by page instead of at random (about 10% faster).
                 f"ORDER BY {', '.join(f's.{quote(k)}' for k in self.spec.key_fields)}",
                 stamp,
+                touch,
+                "",
             )
-            created = cursor.rowcount
         return UpsertCounts(
             created=created,
             updated=updated,
             unchanged=self.staged - created - updated - len(refused),
             refused=refused,
+            touched=touched_by_year([*touched, *inserted]),
         )
 
     def discard(self) -> None:
@@ -199,6 +227,29 @@ class PostgresStager(Stager):
                 cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             self._created = False
         self.staged = 0
+
+
+def _execute_touching(
+    cursor: Any, statement: str, params: list[Any], touch: tuple[str, str] | None, qualifier: str
+) -> tuple[int, list[tuple[str, int]]]:
+    """Run an UPDATE or INSERT; return its row count and, for a kind keyed by person, the distinct
+    (ID number, year) of the rows it wrote. Statement-level: the written rows come back through RETURNING
+    into a GROUP BY on the server, so a one-month batch of 100,000 persons sends back 100,000 short rows, and
+    the monthly tables need no index on the batch (docs/registry.md, "Re-verification")."""
+    if touch is None:
+        cursor.execute(statement, params)
+        return cursor.rowcount, []
+    quote = connection.ops.quote_name
+    person, month = touch
+    returning = f"{qualifier}{quote(person)}" + (f", {qualifier}{quote(month)}" if month else "")
+    year = f"{quote(month)} / 100" if month else str(ANY_YEAR)
+    cursor.execute(
+        f"WITH written AS ({statement} RETURNING {returning}) "
+        f"SELECT {quote(person)}, {year}, count(*) FROM written GROUP BY 1, 2",
+        params,
+    )
+    rows = cursor.fetchall()
+    return sum(count for _, _, count in rows), [(id_number, year) for id_number, year, _ in rows]
 
 
 # --- Portable (ORM) ----------------------------------------------------------------------------------
@@ -230,6 +281,8 @@ class PortableStager(Stager):
         owner_field, prefix = spec.owner_field, self.province_prefix
         refused: list[tuple[int, str]] = []
         created = updated = unchanged = 0
+        touch = touch_fields(spec)
+        touched: list[tuple[str, int]] = []
         stamp = {
             "source": provenance.source,
             "batch_id": provenance.batch_id,
@@ -269,8 +322,14 @@ class PortableStager(Stager):
                 )
             created += len(to_create)
             updated += len(to_update)
+            if touch is not None:
+                touched.extend(_touched_of(touch, [*to_create, *to_update]))
         return UpsertCounts(
-            created=created, updated=updated, unchanged=unchanged, refused=tuple(sorted(refused))
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
+            refused=tuple(sorted(refused)),
+            touched=touched_by_year(touched),
         )
 
     def discard(self) -> None:
@@ -278,3 +337,9 @@ class PortableStager(Stager):
         self.rows = []
         self.row_numbers = []
         self.staged = 0
+
+
+def _touched_of(touch: tuple[str, str], objects: Iterable[Any]) -> Iterable[tuple[str, int]]:
+    person, month = touch
+    for obj in objects:
+        yield getattr(obj, person), getattr(obj, month) // 100 if month else ANY_YEAR
