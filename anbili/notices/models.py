@@ -95,6 +95,8 @@ class NoticeRead(models.Model):
 
 class SmsStatus(models.TextChoices):
     PENDING = "pending", "待发送"
+    # A sender has claimed the row and is talking to the gateway; nobody else may send it (docs/notices.md).
+    SENDING = "sending", "发送中"
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
 
@@ -114,6 +116,10 @@ class SmsMessage(models.Model):
     last_error = models.CharField("最近错误", max_length=500, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    # The latest claim: when it was taken (a crashed sender's claim expires after SMS_CLAIM_TIMEOUT) and the
+    # token only that sender knows, so a sender whose claim was taken over cannot record its late answer.
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
+    claim_token = models.UUIDField("领取凭据", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "短信记录"

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
@@ -183,11 +187,14 @@ def sms_send(*, phone: str, text: str, notice: Notice | None = None) -> SmsMessa
     return message
 
 
-def _enqueue_delivery(task: Any, message_id: int) -> None:
+def _enqueue_delivery(task: Any, message_id: int, *, max_attempts: int | None = None) -> None:
     # A failure to queue must not break the user's action, which has already committed; the row stays
     # "pending" and `sms_retry_pending` picks it up.
     try:
-        task.enqueue(message_id=message_id)
+        if max_attempts is None:
+            task.enqueue(message_id=message_id)
+        else:
+            task.enqueue(message_id=message_id, max_attempts=max_attempts)
     except Exception:
         logger.exception("SMS delivery could not be queued: message=%s", message_id)
 
@@ -209,43 +216,92 @@ def notification_send(*, employer: Employer, title: str, body: str, sms_text: st
     return notice
 
 
-def sms_deliver(*, message_id: int) -> SmsMessage | None:
-    """Hand one queued SMS to the gateway and record the answer; never raises for a gateway failure."""
-    message = SmsMessage.objects.filter(pk=message_id).first()
-    if message is None or message.status == SmsStatus.SENT:
-        return message  # delivered already: running the task twice sends once
+SMS_MAX_ATTEMPTS = 5
+
+
+def _claimable(max_attempts: int) -> Q:
+    """Rows a sender may claim: pending, failed with attempts left, or left "sending" by a crashed sender."""
+    stale = timezone.now() - timedelta(seconds=settings.SMS_CLAIM_TIMEOUT)
+    return (
+        Q(status=SmsStatus.PENDING)
+        | Q(status=SmsStatus.FAILED, attempts__lt=max_attempts)
+        | Q(status=SmsStatus.SENDING, claimed_at__lt=stale)
+    )
+
+
+def _sms_claim(message_id: int, *, max_attempts: int) -> uuid.UUID | None:
+    """Claim one message for sending with a single conditional UPDATE (committed at once, outside any
+    transaction of the caller's); the token when this sender won, None when another sender holds or finished
+    it. Two senders' UPDATEs of the same row are serialised by its row lock, and the second one re-checks the
+    condition on the row the first one wrote, so it matches nothing."""
+    token = uuid.uuid4()
+    claimed = SmsMessage.objects.filter(_claimable(max_attempts), pk=message_id).update(
+        status=SmsStatus.SENDING, claimed_at=timezone.now(), claim_token=token, attempts=F("attempts") + 1
+    )
+    return token if claimed == 1 else None
+
+
+def _sms_finish(
+    message_id: int,
+    token: uuid.UUID,
+    *,
+    status: str,
+    provider_id: str = "",
+    error: str = "",
+    backend: str = "",
+) -> bool:
+    """Record the gateway's answer, only while the claim is still ours; False when another sender took the
+    message over after our claim timed out (its attempt is the one on record)."""
+    fields: dict[str, Any] = {"status": status, "last_error": error[:500], "claim_token": None}
+    if backend:
+        fields["backend"] = backend[:100]
+    if status == SmsStatus.SENT:
+        fields.update(provider_id=provider_id[:100], sent_at=timezone.now())
+    return SmsMessage.objects.filter(pk=message_id, claim_token=token).update(**fields) == 1
+
+
+def sms_deliver(*, message_id: int, max_attempts: int = SMS_MAX_ATTEMPTS) -> SmsMessage | None:
+    """Hand one queued SMS to the gateway and record the answer; never raises for a gateway failure.
+
+    The message is sent only by the sender that claims its row (`_sms_claim`): the on-commit task, the retry
+    sweep's task or a second worker reaching the same message find it claimed or sent and send nothing.
+    """
+    token = _sms_claim(message_id, max_attempts=max_attempts)
+    if token is None:
+        return SmsMessage.objects.filter(pk=message_id).first()
+    message = SmsMessage.objects.get(pk=message_id)
     backend = sms_backend()
-    message.attempts += 1
-    message.backend = f"{type(backend).__module__}.{type(backend).__qualname__}"[:100]
+    backend_name = f"{type(backend).__module__}.{type(backend).__qualname__}"
     try:
-        message.provider_id = backend.send(phone=message.phone, text=message.text, reference=str(message.pk))[
-            :100
-        ]
+        provider_id = backend.send(phone=message.phone, text=message.text, reference=str(message.pk))
     except SmsError as exc:
-        message.status = SmsStatus.FAILED
-        message.last_error = str(exc)[:500]
         logger.error("SMS to %s failed (message=%s): %s", mask(message.phone), message.pk, exc)
+        finished = _sms_finish(
+            message_id, token, status=SmsStatus.FAILED, error=str(exc), backend=backend_name
+        )
     except Exception as exc:  # a broken backend is recorded like a refusing gateway
-        message.status = SmsStatus.FAILED
-        message.last_error = f"{exc.__class__.__name__}"[:500]
         logger.exception("SMS backend error for message=%s", message.pk)
+        finished = _sms_finish(
+            message_id, token, status=SmsStatus.FAILED, error=exc.__class__.__name__, backend=backend_name
+        )
     else:
-        message.status = SmsStatus.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-    message.save(update_fields=["attempts", "backend", "provider_id", "status", "last_error", "sent_at"])
+        finished = _sms_finish(
+            message_id, token, status=SmsStatus.SENT, provider_id=provider_id, backend=backend_name
+        )
+    if not finished:
+        logger.warning(
+            "SMS message=%s was taken over by another sender; this attempt is not recorded", message_id
+        )
+    message.refresh_from_db()
     return message
 
 
-def sms_retry_pending(*, max_attempts: int = 5) -> int:
-    """Queue again every SMS that is pending or failed with attempts left; returns how many."""
+def sms_retry_pending(*, max_attempts: int = SMS_MAX_ATTEMPTS) -> int:
+    """Queue again every SMS that is pending, failed with attempts left, or stuck "sending" past the claim
+    timeout; returns how many. A queued message already being delivered is not sent twice (`sms_deliver`)."""
     from anbili.notices.tasks import sms_deliver_task
 
-    ids = list(
-        SmsMessage.objects.filter(
-            status__in=[SmsStatus.PENDING, SmsStatus.FAILED], attempts__lt=max_attempts
-        ).values_list("pk", flat=True)
-    )
+    ids = list(SmsMessage.objects.filter(_claimable(max_attempts)).values_list("pk", flat=True))
     for message_id in ids:
-        _enqueue_delivery(sms_deliver_task, message_id)
+        _enqueue_delivery(sms_deliver_task, message_id, max_attempts=max_attempts)
     return len(ids)

@@ -200,6 +200,9 @@ SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=5.0)
 SMS_HTTP_RETRIES = env.int("SMS_HTTP_RETRIES", default=3)
 SMS_HTTP_BACKOFF = env.float("SMS_HTTP_BACKOFF", default=0.5)
+# Seconds after which a message left "sending" (its sender crashed) may be claimed again; well above the
+# longest send (retries × timeout + backoff ≈ 17 s with the defaults above).
+SMS_CLAIM_TIMEOUT = env.int("SMS_CLAIM_TIMEOUT", default=300)
 
 # Registry imports and API (docs/registry.md): batch limits, requests per partner token a minute.
 REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
