@@ -1,0 +1,154 @@
+"""Re-verification on new data (重新核验): when a registry import batch is applied, the placements of the
+persons it touched are verified again in the background, and only theirs.
+
+The registry cannot call this layer (it sits below placements), so it sends `import_batch_applied` after
+the batch commits (anbili/registry/signals.py) with the touched ID numbers by calendar year;
+`on_import_batch_applied` (connected in PlacementsConfig.ready) queues the task `placements_reverify_touched`,
+which re-verifies the placements of those persons whose business year holds a touched month, through the one
+batch path `verify_batch` (the months written are only those whose verdict changed). Locked years are
+skipped. A failure anywhere here is logged and never reaches the import: the signal is sent after commit
+with `send_robust`, and the work runs in the task.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from anbili.employers.models import Employer
+from anbili.placements.models import Placement
+from anbili.placements.services import placement_year_locked
+from anbili.placements.verification import BatchContext, BatchPlacement, BatchResult, verify_batch
+from anbili.registry.signals import ANY_YEAR
+
+logger = logging.getLogger(__name__)
+
+# Placements verified per transaction, as placements_verify_batch does.
+REVERIFY_CHUNK = 2000
+# ID numbers per look-up of their placements (well under SQLite's 32,766 parameters).
+LOOKUP_CHUNK = 5000
+# Above this many touched persons in one year the task is sent no list (a task's arguments are stored as
+# JSON) and the whole business year is re-verified by placements_verify_batch instead: by then most of the
+# year's placements are touched anyway.
+REVERIFY_PERSONS_MAX = 200_000
+
+_COLUMNS = ("pk", "employer_id", "id_number", "female_base_age", "verdicts_digest", "business_year")
+
+
+def _results_sum(results: Iterable[BatchResult]) -> BatchResult:
+    placements = months = written = 0
+    for result in results:
+        placements += result.placements
+        months += result.months
+        written += result.written
+    return BatchResult(placements=placements, months=months, written=written)
+
+
+def _placements_of(id_numbers: Sequence[str], business_year: int | None) -> dict[int, list[BatchPlacement]]:
+    """The placements of the persons by business year (every year when `business_year` is None)."""
+    by_year: dict[int, list[BatchPlacement]] = defaultdict(list)
+    for start in range(0, len(id_numbers), LOOKUP_CHUNK):
+        queryset = Placement.objects.filter(id_number__in=id_numbers[start : start + LOOKUP_CHUNK])
+        if business_year is not None:
+            queryset = queryset.filter(business_year=business_year)
+        for *columns, year in queryset.values_list(*_COLUMNS):
+            by_year[year].append(BatchPlacement(*columns))
+    return by_year
+
+
+def _year_verify(
+    business_year: int, placements: list[BatchPlacement], chunk: int, now: datetime
+) -> BatchResult:
+    context = BatchContext(business_year)
+    employer_ids = {p.employer_id for p in placements}
+    for employer in Employer.objects.filter(pk__in=employer_ids).select_related("admin_region"):
+        context.employers[employer.pk] = employer
+        context.locked[employer.pk] = bool(placement_year_locked(employer, business_year))
+    open_placements = sorted((p for p in placements if not context.locked[p.employer_id]), key=lambda p: p.pk)
+    results = []
+    for start in range(0, len(open_placements), chunk):
+        with transaction.atomic():
+            results.append(verify_batch(open_placements[start : start + chunk], context, now=now))
+    return _results_sum(results)
+
+
+def placements_reverify_persons(
+    *,
+    id_numbers: Iterable[str],
+    business_year: int | None = None,
+    chunk: int = REVERIFY_CHUNK,
+    now: datetime | None = None,
+) -> BatchResult:
+    """Re-verify the placements of these persons in `business_year` (every year when None) with the newest
+    registry data, one transaction per chunk; placements of other persons are not read or written. Years
+    locked for an employer (placement_year_locked) are skipped for it."""
+    ids = sorted(set(id_numbers))
+    if not ids:
+        return BatchResult()
+    now = now or timezone.now()
+    by_year = _placements_of(ids, business_year)
+    return _results_sum(_year_verify(year, rows, chunk, now) for year, rows in sorted(by_year.items()))
+
+
+def _whole_years(year: int) -> list[int]:
+    if year != ANY_YEAR:
+        return [year]
+    return sorted(set(Placement.objects.values_list("business_year", flat=True).distinct()))
+
+
+def placements_reverify_touched(
+    *, batch_id: int, touched: Sequence[tuple[int, Sequence[str] | None]], now: datetime | None = None
+) -> BatchResult:
+    """The task's work: `touched` as `on_import_batch_applied` queued it, [(year, ID numbers or None)];
+    year ANY_YEAR means every business year of those persons, None every placement of the year."""
+    from anbili.placements.services import placements_verify_batch
+
+    now = now or timezone.now()
+    everywhere = {id_number for year, ids in touched if year == ANY_YEAR for id_number in ids or ()}
+    results = []
+    for year, ids in touched:
+        if ids is None:
+            results.extend(placements_verify_batch(business_year=y) for y in _whole_years(year))
+            continue
+        # A person touched in every year is verified once, under ANY_YEAR.
+        wanted = ids if year == ANY_YEAR else [i for i in ids if i not in everywhere]
+        results.append(
+            placements_reverify_persons(
+                id_numbers=wanted, business_year=None if year == ANY_YEAR else year, now=now
+            )
+        )
+    result = _results_sum(results)
+    logger.info(
+        "re-verification after import batch %s: %d placements, %d months verified, %d written",
+        batch_id,
+        result.placements,
+        result.months,
+        result.written,
+    )
+    return result
+
+
+def reverify_payload(touched: Mapping[int, frozenset[str]]) -> list[list[Any]]:
+    """The task's JSON arguments: [[year, sorted ID numbers or None (too many: the whole year)], …]."""
+    return [
+        [year, sorted(ids) if len(ids) <= REVERIFY_PERSONS_MAX else None]
+        for year, ids in sorted(touched.items())
+        if ids
+    ]
+
+
+def on_import_batch_applied(
+    sender: Any, *, batch_id: int, kind: str, touched: Mapping[int, frozenset[str]], **kwargs: Any
+) -> None:
+    """Receiver of `import_batch_applied` (sent after the batch committed): queue the re-verification."""
+    from anbili.placements.tasks import placements_reverify_touched_task
+
+    payload = reverify_payload(touched)
+    if payload:
+        placements_reverify_touched_task.enqueue(batch_id=batch_id, touched=payload)
