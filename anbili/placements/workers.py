@@ -1,15 +1,6 @@
-"""The start of a batch worker process. Kept free of model imports: a spawned worker unpickles this
-function before Django is set up, so importing this module must not need the app registry."""
+"""The start of a batch worker process: moved to `anbili.placements.verification.pool` (kept here for the
+services until they import it from there)."""
 
-from typing import Any
+from anbili.placements.verification.pool import worker_start
 
-import django
-from django.conf import settings
-
-
-def worker_start(databases: dict[str, Any]) -> None:
-    """Set up Django in a new worker process on the parent's databases (under tests, the test database),
-    before anything connects. The settings module comes with the inherited environment
-    (DJANGO_SETTINGS_MODULE, which manage.py, the WSGI module and pytest set)."""
-    settings.DATABASES = databases
-    django.setup()
+__all__ = ["worker_start"]

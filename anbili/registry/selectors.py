@@ -1,13 +1,13 @@
 """Reads of the registry mirrors.
 
-`person_year_facts` is what verification calls: for one person, one employer (plus the related units named
-in a contract) and one business year it returns, month by month, the facts `anbili.rules.checks.MonthFacts`
-needs, each with its provenance, in three queries whatever the size of the mirrors.
+`person_year_facts` is what verification calls: for one person, one employer and one business year it
+returns, month by month, the facts `anbili.rules.checks.MonthFacts` needs, each with its provenance, in three
+queries whatever the size of the mirrors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,17 +54,8 @@ class FactSource:
     received_at: datetime
 
 
-class PayerRole:
-    """How a payment's unit relates to the employer being verified."""
-
-    EMPLOYER = "employer"
-    RELATED = "related"
-    OTHER = "other"
-
-
 class Payment(NamedTuple):
-    """One pension, medical or wage row of the person for a month (PersonYearFacts.payer_role says how its
-    unit relates to the employer)."""
+    """One pension, medical or wage row of the person for a month, paid by any unit."""
 
     payer_uscc: str
     amount: Decimal
@@ -133,7 +124,6 @@ class PersonYearFacts:
 
     id_number: str
     employer_uscc: str
-    related_usccs: frozenset[str]
     business_year: int
     sex: Sex
     birth_date: date
@@ -147,12 +137,6 @@ class PersonYearFacts:
         """Whether the disability registry knows the person (otherwise the employer fills the fields)."""
         return self.name is not None
 
-    def payer_role(self, payer_uscc: str) -> str:
-        """How a payment's unit relates to the employer: employer, related or other (PayerRole)."""
-        if payer_uscc == self.employer_uscc:
-            return PayerRole.EMPLOYER
-        return PayerRole.RELATED if payer_uscc in self.related_usccs else PayerRole.OTHER
-
     def month_facts(
         self,
         month: Month,
@@ -161,10 +145,10 @@ class PersonYearFacts:
         minimum_wage: Decimal | None = None,
         claimed_elsewhere: bool = False,
         female_base_age: int = 55,
-        extra_certificates: Sequence[CertificateFact] = (),
     ) -> MonthFacts:
         """The rules' MonthFacts for one month; the caller adds what the registry does not hold (contracts,
-        minimum wage, other placements, the province's retirement setting, certificates under review)."""
+        minimum wage, other placements, the province's retirement setting). The certificates are those in
+        force in the month."""
         facts = self.months[month]
         return MonthFacts(
             month=month,
@@ -175,10 +159,8 @@ class PersonYearFacts:
             wages=facts.wages,  # Payment rows serve as the rules' wage records
             pension_payers=facts.pension_payers,
             medical_payers=facts.medical_payers,
-            certificates=(*facts.certificate_facts, *extra_certificates)
-            if extra_certificates
-            else facts.certificate_facts,
-            contracts=tuple(contracts),
+            certificates=facts.certificate_facts,
+            contracts=contracts if isinstance(contracts, tuple) else tuple(contracts),
             minimum_wage=minimum_wage,
             claimed_elsewhere=claimed_elsewhere,
         )
@@ -230,18 +212,15 @@ def certificate_fact(certificate: Any) -> CertificateFact:
     )
 
 
-def person_year_facts(
-    *, id_number: str, employer_uscc: str, related_usccs: Iterable[str] = (), business_year: int
-) -> PersonYearFacts:
+def person_year_facts(*, id_number: str, employer_uscc: str, business_year: int) -> PersonYearFacts:
     """The month-by-month registry facts of a person for an employer's business year, in three queries
     (person, certificates, and the wage, pension and medical rows together) whatever the data size.
 
-    Payments by every unit are returned (`payer_role` tells employer / related / other): the rules need the
-    other payers too, to tell the employer where the record was found. Revoked (注销) certificates are left
+    Payments by every unit are returned: the rules need the other payers too, to tell the employer where the
+    record was found. Revoked (注销) certificates are left
     out; replaced ones still count for the period they were valid.
     """
     number = validate_id_number(id_number)
-    related = frozenset(related_usccs) - {employer_uscc}
     months = months_of_year(business_year)
     first, last = int(str(months[0])), int(str(months[-1]))
     start, end = months[0].first_day, months[-1].last_day
@@ -264,7 +243,6 @@ def person_year_facts(
     return PersonYearFacts(
         id_number=number,
         employer_uscc=employer_uscc,
-        related_usccs=related,
         business_year=business_year,
         sex=Sex(person.sex) if person else id_number_sex(number),
         birth_date=person.birth_date if person else id_number_birth_date(number),

@@ -5,6 +5,7 @@ import pytest
 from anbili.employers.models import RelatedUnit, RelationKind
 from anbili.placements import services
 from anbili.placements.models import Placement, PlacementMonth
+from anbili.placements.verification.pool import placements_verify_batch
 from tests.placements.placement_data import (
     TODAY,
     YEAR,
@@ -58,6 +59,7 @@ def test_batch_and_single_paths_store_the_same_verdicts(employer, user):
             user,
             dispatched,
             is_dispatch=True,
+            relation="related",
             contract_type="dispatch",
             dispatch_company_uscc=company,
             wage_payer_uscc=company,
@@ -76,11 +78,11 @@ def test_batch_and_single_paths_store_the_same_verdicts(employer, user):
     # The digest says what is stored: cleared with the verdicts, so the batch must compute and write them all.
     PlacementMonth.objects.filter(placement__in=placements).update(checks={}, auto_passed=False, weight=1)
     Placement.objects.filter(pk__in=[p.pk for p in placements]).update(verdicts_digest=None)
-    result = services.placements_verify_batch(business_year=YEAR, employer_ids=[employer.pk], chunk=3)
+    result = placements_verify_batch(business_year=YEAR, employer_ids=[employer.pk], chunk=3)
     assert result == (4, 48, 48)
     assert _snapshot(placements) == single
     # Nothing changed since: everything is verified again, nothing is written.
-    again = services.placements_verify_batch(business_year=YEAR, employer_ids=[employer.pk], chunk=3)
+    again = placements_verify_batch(business_year=YEAR, employer_ids=[employer.pk], chunk=3)
     assert again == (4, 48, 0)
     assert _snapshot(placements) == single
     exclusive = [row for row in single if row[0] == placements[2].pk]
@@ -97,8 +99,8 @@ def test_reverify_task_runs_the_batch(employer, user):
     assert not PlacementMonth.objects.get(placement=placement, month=202512).auto_passed
     payments(number, payer=employer.uscc, months=[12])
     result = placements_reverify.enqueue(business_year=YEAR)
-    # December's verdict changed: the placement's twelve months are written.
-    assert result.return_value == {"placements": 1, "months": 12, "written": 12}
+    # December's verdict changed: December alone is written.
+    assert result.return_value == {"placements": 1, "months": 12, "written": 1}
     assert placements_reverify.enqueue(business_year=YEAR).return_value == {
         "placements": 1,
         "months": 12,

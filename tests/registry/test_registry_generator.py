@@ -42,10 +42,7 @@ def _contract(employer: str, *, pension: str | None = None, dispatch: str | None
 def _verify(row: dict[str, str], contract: ContractFact) -> dict[Month, dict[CheckCode, str]]:
     """Failed checks per month (reason codes) for the person at the employer of the answer key."""
     employer = row["用人单位统一社会信用代码"]
-    related = [u for u in (row["关联单位统一社会信用代码"], row["劳务派遣单位统一社会信用代码"]) if u]
-    facts = person_year_facts(
-        id_number=row["身份证号"], employer_uscc=employer, related_usccs=related, business_year=YEAR
-    )
+    facts = person_year_facts(id_number=row["身份证号"], employer_uscc=employer, business_year=YEAR)
     region = MarketUnit.objects.get(uscc=contract.wage_payer_uscc).region_code
     out = {}
     for month in months_of_year(YEAR):
@@ -123,7 +120,8 @@ def test_a_person_at_two_employers_has_records_of_both_in_the_same_months(import
     months_with_two = [
         m
         for m, f in facts.months.items()
-        if {facts.payer_role(p.payer_uscc) for p in f.wages} == {"employer", "other"}
+        if len({p.payer_uscc for p in f.wages}) == 2
+        and row["用人单位统一社会信用代码"] in {p.payer_uscc for p in f.wages}
     ]
     assert len(months_with_two) == 6
     assert {p.payer_uscc for p in facts.months[months_with_two[0]].pensions} == {
