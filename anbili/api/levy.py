@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from anbili.api.ratelimit import client_address, rate_limit
 from anbili.employers.levy import (
@@ -118,26 +118,31 @@ class RateLimitedOut(Schema):
         "requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}
     },
 )
-def estimate(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def estimate(request: HttpRequest) -> Status[dict[str, Any]]:
     # Counted before the body is read: a flood of malformed bodies is a flood as well.
     rate_limit("levy", client_address(request), limit=settings.LEVY_ESTIMATE_RATE_LIMIT_PER_MINUTE)
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, RecursionError):
-        return 422, {"detail": "请求内容不是有效的 JSON", "errors": {"body": "请求内容不是有效的 JSON"}}
+        return Status(
+            422, {"detail": "请求内容不是有效的 JSON", "errors": {"body": "请求内容不是有效的 JSON"}}
+        )
     try:
         result = levy_estimate(levy_estimate_input_parse(data))
     except LevyInputError as exc:
-        return 422, {"detail": "输入有误，请按提示修改", "errors": exc.errors}
-    return 200, {
-        "exempt": result.exempt,
-        "reason": result.result.levy.reason.value,
-        "base": str(result.base),
-        "factor": plain(result.factor),
-        "payable": str(result.payable),
-        "levy_without_placement": str(result.levy_without_placement),
-        "saving": str(result.saving),
-        "persons_needed": result.persons_needed,
-        "severe_persons_needed": result.severe_persons_needed,
-        "steps": [{"label": s.label, "formula": s.formula, "result": s.result} for s in result.steps],
-    }
+        return Status(422, {"detail": "输入有误，请按提示修改", "errors": exc.errors})
+    return Status(
+        200,
+        {
+            "exempt": result.exempt,
+            "reason": result.result.levy.reason.value,
+            "base": str(result.base),
+            "factor": plain(result.factor),
+            "payable": str(result.payable),
+            "levy_without_placement": str(result.levy_without_placement),
+            "saving": str(result.saving),
+            "persons_needed": result.persons_needed,
+            "severe_persons_needed": result.severe_persons_needed,
+            "steps": [{"label": s.label, "formula": s.formula, "result": s.result} for s in result.steps],
+        },
+    )

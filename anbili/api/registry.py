@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -226,11 +226,11 @@ def _register_push(kind: ImportKind) -> None:
             "返回导入批次；处理进度与失败行通过批次状态接口查询。同一数据重复推送不会产生变化。"
         ),
     )
-    def push_rows(request: HttpRequest, payload: PushIn) -> tuple[int, dict[str, Any]]:  # type: ignore[valid-type]
+    def push_rows(request: HttpRequest, payload: PushIn) -> Status[dict[str, Any]]:  # type: ignore[valid-type]
         _refuse_other_kinds(request, kind)
         rows: list[Schema] = payload.rows  # type: ignore[attr-defined]
         content = rows_as_jsonl(row.model_dump() for row in rows)
-        return 202, _batch_out(_create_batch(request, kind, content, "", BatchChannel.API_ROWS))
+        return Status(202, _batch_out(_create_batch(request, kind, content, "", BatchChannel.API_ROWS)))
 
     @router.post(
         f"/{kind.value}/files",
@@ -244,14 +244,16 @@ def _register_push(kind: ImportKind) -> None:
             f"单个文件最多 {settings.REGISTRY_IMPORT_MAX_ROWS} 行。列名见 docs/registry.md。"
         ),
     )
-    def upload_file(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+    def upload_file(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
         _refuse_other_kinds(request, kind)
         if file.size is not None and file.size > settings.REGISTRY_IMPORT_MAX_BYTES:
             raise HttpError(
                 413, f"文件过大，单个文件最多 {settings.REGISTRY_IMPORT_MAX_BYTES // (1024 * 1024)} MB"
             )
         content = file.read()
-        return 202, _batch_out(_create_batch(request, kind, content, file.name or "", BatchChannel.API_FILE))
+        return Status(
+            202, _batch_out(_create_batch(request, kind, content, file.name or "", BatchChannel.API_FILE))
+        )
 
 
 for _kind in ImportKind:

@@ -366,7 +366,7 @@ def realistic_pdf() -> bytes:
         }
     )
     page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
-    writer.add_outline_item("第一页", 0)
+    writer.add_outline_item(title="第一页", page_number=0)
     writer._root_object[NameObject("/OpenAction")] = ArrayObject(
         [page.indirect_reference, NameObject("/Fit")]
     )
