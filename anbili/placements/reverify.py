@@ -15,16 +15,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection
 
-from anbili.employers.models import Employer
 from anbili.placements.models import Placement
-from anbili.placements.services import placement_year_locked
-from anbili.placements.verification import BatchContext, BatchPlacement, BatchResult, verify_batch
+from anbili.placements.reverify_pool import default_workers, verify_in_workers, verify_placements
+from anbili.placements.verification import BatchContext, BatchResult
 from anbili.registry.signals import ANY_YEAR
 
 logger = logging.getLogger(__name__)
@@ -38,7 +35,9 @@ LOOKUP_CHUNK = 5000
 # year's placements are touched anyway.
 REVERIFY_PERSONS_MAX = 200_000
 
-_COLUMNS = ("pk", "employer_id", "id_number", "female_base_age", "verdicts_digest", "business_year")
+# Below this many placements the targeted pass runs in this process: spawning the workers (a fresh
+# interpreter and Django each) costs more than it saves.
+POOL_FROM = 4000
 
 
 def _results_sum(results: Iterable[BatchResult]) -> BatchResult:
@@ -50,32 +49,33 @@ def _results_sum(results: Iterable[BatchResult]) -> BatchResult:
     return BatchResult(placements=placements, months=months, written=written)
 
 
-def _placements_of(id_numbers: Sequence[str], business_year: int | None) -> dict[int, list[BatchPlacement]]:
-    """The placements of the persons by business year (every year when `business_year` is None)."""
-    by_year: dict[int, list[BatchPlacement]] = defaultdict(list)
+def _placements_of(id_numbers: Sequence[str], business_year: int | None) -> dict[int, list[int]]:
+    """The placement ids of the persons by business year (every year when `business_year` is None)."""
+    by_year: dict[int, list[int]] = defaultdict(list)
     for start in range(0, len(id_numbers), LOOKUP_CHUNK):
         queryset = Placement.objects.filter(id_number__in=id_numbers[start : start + LOOKUP_CHUNK])
         if business_year is not None:
             queryset = queryset.filter(business_year=business_year)
-        for *columns, year in queryset.values_list(*_COLUMNS):
-            by_year[year].append(BatchPlacement(*columns))
+        for pk, year in queryset.values_list("pk", "business_year"):
+            by_year[year].append(pk)
     return by_year
 
 
-def _year_verify(
-    business_year: int, placements: list[BatchPlacement], chunk: int, now: datetime
-) -> BatchResult:
+def _year_verify(business_year: int, pks: list[int], chunk: int, workers: int | None) -> BatchResult:
+    """On PostgreSQL outside a transaction, many placements are shared among worker processes, as the full
+    batch does (the work is Python-bound); otherwise the chunks run here, one transaction each."""
+    pks = sorted(pks)
+    workers = default_workers() if workers is None else workers
+    pooled = (
+        workers > 1
+        and len(pks) >= POOL_FROM
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+    if pooled:
+        return _results_sum(verify_in_workers(business_year, pks, chunk=chunk, workers=workers))
     context = BatchContext(business_year)
-    employer_ids = {p.employer_id for p in placements}
-    for employer in Employer.objects.filter(pk__in=employer_ids).select_related("admin_region"):
-        context.employers[employer.pk] = employer
-        context.locked[employer.pk] = bool(placement_year_locked(employer, business_year))
-    open_placements = sorted((p for p in placements if not context.locked[p.employer_id]), key=lambda p: p.pk)
-    results = []
-    for start in range(0, len(open_placements), chunk):
-        with transaction.atomic():
-            results.append(verify_batch(open_placements[start : start + chunk], context, now=now))
-    return _results_sum(results)
+    return _results_sum(verify_placements(context, pks[i : i + chunk]) for i in range(0, len(pks), chunk))
 
 
 def placements_reverify_persons(
@@ -83,17 +83,17 @@ def placements_reverify_persons(
     id_numbers: Iterable[str],
     business_year: int | None = None,
     chunk: int = REVERIFY_CHUNK,
-    now: datetime | None = None,
+    workers: int | None = None,
 ) -> BatchResult:
     """Re-verify the placements of these persons in `business_year` (every year when None) with the newest
-    registry data, one transaction per chunk; placements of other persons are not read or written. Years
-    locked for an employer (placement_year_locked) are skipped for it."""
+    registry data, one transaction per chunk (shared among `workers` processes when there are many, on
+    PostgreSQL); placements of other persons are not read or written. Years locked for an employer
+    (placement_year_locked) are skipped for it."""
     ids = sorted(set(id_numbers))
     if not ids:
         return BatchResult()
-    now = now or timezone.now()
     by_year = _placements_of(ids, business_year)
-    return _results_sum(_year_verify(year, rows, chunk, now) for year, rows in sorted(by_year.items()))
+    return _results_sum(_year_verify(year, pks, chunk, workers) for year, pks in sorted(by_year.items()))
 
 
 def _whole_years(year: int) -> list[int]:
@@ -103,13 +103,12 @@ def _whole_years(year: int) -> list[int]:
 
 
 def placements_reverify_touched(
-    *, batch_id: int, touched: Sequence[tuple[int, Sequence[str] | None]], now: datetime | None = None
+    *, batch_id: int, touched: Sequence[tuple[int, Sequence[str] | None]]
 ) -> BatchResult:
     """The task's work: `touched` as `on_import_batch_applied` queued it, [(year, ID numbers or None)];
     year ANY_YEAR means every business year of those persons, None every placement of the year."""
     from anbili.placements.services import placements_verify_batch
 
-    now = now or timezone.now()
     everywhere = {id_number for year, ids in touched if year == ANY_YEAR for id_number in ids or ()}
     results = []
     for year, ids in touched:
@@ -119,9 +118,7 @@ def placements_reverify_touched(
         # A person touched in every year is verified once, under ANY_YEAR.
         wanted = ids if year == ANY_YEAR else [i for i in ids if i not in everywhere]
         results.append(
-            placements_reverify_persons(
-                id_numbers=wanted, business_year=None if year == ANY_YEAR else year, now=now
-            )
+            placements_reverify_persons(id_numbers=wanted, business_year=None if year == ANY_YEAR else year)
         )
     result = _results_sum(results)
     logger.info(

@@ -128,7 +128,7 @@ def test_a_failing_re_verification_never_breaks_the_import(
     def broken(*args, **kwargs):
         raise RuntimeError("verification broke")
 
-    monkeypatch.setattr(reverify, "verify_batch", broken)
+    monkeypatch.setattr(reverify, "verify_placements", broken)
     touched = three[0]
     batch = _import(
         csv_bytes(f"{touched.id_number},{employer.uscc},{YEAR}03,1000.00,150102"),
