@@ -27,7 +27,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "anbili.audit",
     "anbili.regions",
@@ -99,7 +98,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "anbili.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
