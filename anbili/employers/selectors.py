@@ -3,6 +3,7 @@ information of a business year and the related units."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -124,7 +125,7 @@ class HomeSummary:
     window: WindowState
     profile: UnitYearProfile | None
     steps: tuple[ProgressStep, ...]
-    # None until placements exist (next issue): the page then shows an empty state, not zeros.
+    # None while the year has no placement: the page then shows an empty state, not zeros.
     figures: PlacementFigures | None
 
     # The fields the first version of the home page used.
@@ -143,11 +144,6 @@ class HomeSummary:
     @property
     def window_problem(self) -> str:
         return self.window.problem
-
-
-def _placement_figures(employer: Employer, business_year: int) -> PlacementFigures | None:
-    # Placements (安置登记) arrive with the next issue; until then there is nothing to count.
-    return None
 
 
 def _progress(profile: UnitYearProfile | None, business_year: int) -> tuple[ProgressStep, ...]:
@@ -178,8 +174,16 @@ def _progress(profile: UnitYearProfile | None, business_year: int) -> tuple[Prog
     return tuple(steps)
 
 
-def employer_home_summary(employer: Employer, *, today: date) -> HomeSummary:
-    """What the portal home shows: the business year, its window, the progress steps and its counters."""
+def employer_home_summary(
+    employer: Employer,
+    *,
+    today: date,
+    figures_for: Callable[[Employer, int], PlacementFigures | None] | None = None,
+) -> HomeSummary:
+    """What the portal home shows: the business year, its window, the progress steps and its counters.
+
+    `figures_for(employer, business_year)` gives the counters and chart data: placements sit above employers
+    in the layers, so the portal passes anbili.placements.selectors.placement_home_figures in."""
     business_year = business_year_on(today)
     profile = unit_year_profile_for(employer, business_year)
     return HomeSummary(
@@ -188,7 +192,7 @@ def employer_home_summary(employer: Employer, *, today: date) -> HomeSummary:
         window=declaration_window_state(employer, today=today),
         profile=profile,
         steps=_progress(profile, business_year),
-        figures=_placement_figures(employer, business_year),
+        figures=figures_for(employer, business_year) if figures_for is not None else None,
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import validate_id_number, validate_uscc
+from anbili.core.inputs import choice_value, text_value
 from anbili.employers.models import (
     EconomicType,
     Employer,
@@ -88,21 +89,11 @@ def _locked_employer(employer_id: int) -> Employer:
 
 
 def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise ApplicationError(f"请填写「{label}」", field=field, code="required")
-    limit = _MAX.get(field)
-    if limit and len(text) > limit:
-        raise ApplicationError(f"「{label}」不能超过 {limit} 个字", field=field, code="too_long")
-    return text
+    return text_value(value, field, label, required=required, limit=_MAX.get(field))
 
 
 def _choice(value: str, choices: list[str], field: str, label: str) -> str:
-    if not value:
-        raise ApplicationError(f"请选择「{label}」", field=field, code="required")
-    if value not in choices:
-        raise ApplicationError(f"「{label}」的选项无效，请重新选择", field=field, code="invalid_choice")
-    return value
+    return choice_value(value, choices, field, label)
 
 
 def _region(code: str, field: str, label: str, *, leaf: bool = False) -> Region:

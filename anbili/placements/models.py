@@ -2,11 +2,14 @@
 its twelve verified months, the evidence for failed checks, the exclusive person-month claims and the
 workflow events.
 
-The workflow lives in services (one transition table, one transition service); the models hold state only.
+The workflow lives in services/workflow.py (the named transitions, one transition service); the models hold
+state only. Events are append-only.
 See docs/placements.md.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -351,6 +354,21 @@ class PlacementCertificate(models.Model):
         return f"{self.placement_id} {self.certificate_id}"
 
 
+class EventsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a placement event through the application."""
+
+
+class PlacementEventQuerySet(models.QuerySet["PlacementEvent"]):
+    """Events are only ever added. Deleting a placement still nulls their link: Django's collector writes
+    SET_NULL through the model's base manager (a plain queryset), not through this one."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise EventsAppendOnly("安置登记状态变更记录只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise EventsAppendOnly("安置登记状态变更记录只能追加，不能删除")
+
+
 class PlacementEvent(models.Model):
     """One named transition of a placement: who, when, which transition, from, to and why.
 
@@ -385,6 +403,8 @@ class PlacementEvent(models.Model):
     to_status = models.CharField("新状态", max_length=16, choices=PlacementStatus.choices, blank=True)
     reason = models.TextField("原因", blank=True)
 
+    objects = PlacementEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = "安置登记状态变更"
         verbose_name_plural = "安置登记状态变更"
@@ -393,3 +413,11 @@ class PlacementEvent(models.Model):
     def __str__(self) -> str:
         change = f"{self.from_status or '—'} → {self.to_status or '—'}"
         return f"#{self.placement_ref} {self.transition or ''} {change}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise EventsAppendOnly("安置登记状态变更记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise EventsAppendOnly("安置登记状态变更记录只能追加，不能删除")

@@ -1,7 +1,5 @@
 """Employer portal (网报系统) pages: login, registration, home, unit switch, agents, password."""
 
-import dataclasses
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
@@ -70,11 +68,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     employer = access_employer_for_employer_user(request)
     user = request.user
     assert isinstance(user, User)
-    summary = employer_home_summary(employer, today=timezone.localdate())
-    if summary.figures is None:
-        # employers sits below placements, so the real counters and chart data are filled in here.
-        figures = placement_home_figures(employer, summary.business_year)
-        summary = dataclasses.replace(summary, figures=figures)
+    summary = employer_home_summary(employer, today=timezone.localdate(), figures_for=placement_home_figures)
     context = {
         "summary": summary,
         "notices": notice_list_for_employer(employer, user=user, limit=HOME_NOTICE_COUNT),

@@ -467,14 +467,7 @@ def _preselected(placement: Placement, rows: list[Any]) -> list[int]:
 def placement_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     placement = access_placement_for_employer(request, pk)
     today = timezone.localdate()
-    window = _window(placement.employer)
-    if request.method == "GET" and placement.verified_at is None and _writable(placement.employer, window):
-        # First visit: verify once; later visits show the stored result until 重新核验.
-        try:
-            services.placement_verify(placement_id=placement.pk, employer=placement.employer, today=today)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        placement = selectors.placement_detail(placement.pk, placement.employer)
+    # Reading only: the verdicts were stored when 残疾证管理 was completed; 重新核验 (POST) refreshes them.
     rows = selectors.verification_rows(placement)
     posted = request.method == "POST"
     months = _selected_months(request) if posted else _preselected(placement, rows)

@@ -8,7 +8,7 @@ social insurance paid; 残疾人证/残疾军人证), 第九条 (labour dispatch
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -120,12 +120,14 @@ class WageRecord(NamedTuple):
     amount: Decimal
 
 
-# Built once per verified month: not frozen, because a frozen dataclass assigns each field through
-# object.__setattr__, which made up a tenth of batch re-verification (P1, docs/performance.md). Treat as
-# read-only all the same.
-@dataclass(slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MonthFacts:
-    """Everything the checks need about one (person, employer, month); the caller gathers it."""
+    """Everything the checks need about one (person, employer, month); the caller gathers it. Frozen: the
+    checks only read it, and a caller may hand the same facts to several checks.
+
+    `contracts` and `certificates` may hold records that do not touch the month: each check keeps only the
+    contracts covering the month and the certificates in force in it. A caller that has already narrowed
+    them to the month (the verification engine does, once per placement) saves that work."""
 
     month: Month
     employer_uscc: str
@@ -153,13 +155,13 @@ class CheckResult:
 PASSED = CheckResult(passed=True)
 
 
-@dataclass(slots=True)  # not frozen, like MonthFacts: one per verified month
+@dataclass(frozen=True, slots=True)
 class MonthResult:
     """All seven verdicts of a month, the certificate weight in force that month and the certificate shown
     in the verification table's 残疾证类型/等级 columns (None when the month has none)."""
 
     month: Month
-    checks: dict[CheckCode, CheckResult] = field(default_factory=dict)
+    checks: Mapping[CheckCode, CheckResult] = field(default_factory=dict)
     weight: int = 1
     certificate: CertificateFact | None = None
 
@@ -188,28 +190,37 @@ def contract_is_long_enough(contract: ContractFact) -> bool:
     return contract.end >= add_months(contract.start, 12) - _ONE_DAY
 
 
-def covering_contracts(facts: MonthFacts) -> list[ContractFact]:
-    """The contracts that cover at least one day of the month."""
+# The last facts asked about and their covering contracts: four checks of a month ask for the same facts in
+# a row (check_month), so a one-entry memo keyed by identity saves three filterings. The entry holds the facts,
+# so their identity cannot be reused while it stands; facts are frozen, so the answer cannot go stale.
+_covering_memo: tuple[MonthFacts | None, tuple[ContractFact, ...]] = (None, ())
+
+
+def covering_contracts(facts: MonthFacts) -> tuple[ContractFact, ...]:
+    """The contracts that cover at least one day of the month (财税〔2015〕72号 第七条: the contract must be
+    in force in the month counted)."""
+    global _covering_memo
+    memo = _covering_memo
+    if memo[0] is facts:
+        return memo[1]
     month = facts.month
-    return [contract for contract in facts.contracts if month.overlaps(contract.start, contract.end)]
+    found = tuple([contract for contract in facts.contracts if month.overlaps(contract.start, contract.end)])
+    _covering_memo = (facts, found)
+    return found
 
 
-def _payers(contracts: list[ContractFact], facts: MonthFacts, attribute: str) -> set[str]:
+def _payers(contracts: Sequence[ContractFact], facts: MonthFacts, attribute: str) -> set[str]:
     # Without a contract only the employer itself can count as payer; the contract check fails anyway.
+    if len(contracts) == 1:  # the usual month: one contract
+        return {getattr(contracts[0], attribute)}
     return {getattr(contract, attribute) for contract in contracts} or {facts.employer_uscc}
 
 
-# The checks below take the month's covering contracts / counting certificates when check_month has already
-# computed them (once per month instead of once per check); called alone they compute them.
-
-
-def check_wage(facts: MonthFacts, covering: list[ContractFact] | None = None) -> CheckResult:
+def check_wage(facts: MonthFacts) -> CheckResult:
     """Wage paid by the contract's wage payer ≥ the month's minimum wage (财税〔2015〕72号 第七条)."""
     if not facts.wages:
         return _fail("wage_missing", "未查询到该月工资发放记录，请上传工资发放证明")
-    if covering is None:
-        covering = covering_contracts(facts)
-    payers = _payers(covering, facts, "wage_payer_uscc")
+    payers = _payers(covering_contracts(facts), facts, "wage_payer_uscc")
     own = [record for record in facts.wages if record.payer_uscc in payers]
     if not own:
         others = "、".join(sorted({record.payer_uscc for record in facts.wages}))
@@ -231,7 +242,6 @@ def check_wage(facts: MonthFacts, covering: list[ContractFact] | None = None) ->
 
 def _insurance_check(
     facts: MonthFacts,
-    covering: list[ContractFact] | None,
     paid_by: Collection[str],
     attribute: str,
     kind: str,
@@ -240,7 +250,7 @@ def _insurance_check(
 ) -> CheckResult:
     if not paid_by:
         return _fail(f"{kind}_missing", f"未查询到该月{short}缴费记录，请上传{evidence}或核实参保登记")
-    payers = _payers(covering_contracts(facts) if covering is None else covering, facts, attribute)
+    payers = _payers(covering_contracts(facts), facts, attribute)
     if payers.isdisjoint(paid_by):
         others = "、".join(sorted(paid_by))
         noun = "社保" if kind == "pension" else "医保"
@@ -251,11 +261,10 @@ def _insurance_check(
     return PASSED
 
 
-def check_pension(facts: MonthFacts, covering: list[ContractFact] | None = None) -> CheckResult:
+def check_pension(facts: MonthFacts) -> CheckResult:
     """职工养老保险 paid for the month by the contract's social-insurance payer (财税〔2015〕72号 第七条)."""
     return _insurance_check(
         facts,
-        covering,
         facts.pension_payers,
         "pension_payer_uscc",
         "pension",
@@ -264,11 +273,10 @@ def check_pension(facts: MonthFacts, covering: list[ContractFact] | None = None)
     )
 
 
-def check_medical(facts: MonthFacts, covering: list[ContractFact] | None = None) -> CheckResult:
+def check_medical(facts: MonthFacts) -> CheckResult:
     """职工医保 paid for the month by the contract's medical-insurance payer (财税〔2015〕72号 第七条)."""
     return _insurance_check(
         facts,
-        covering,
         facts.medical_payers,
         "medical_payer_uscc",
         "medical",
@@ -292,9 +300,9 @@ def counting_certificates(facts: MonthFacts) -> list[CertificateFact]:
 _TRUSTED = (CertificateSource.REGISTRY, CertificateSource.MANUAL_APPROVED)
 
 
-def check_certificate(facts: MonthFacts, counting: list[CertificateFact] | None = None) -> CheckResult:
+def check_certificate(facts: MonthFacts) -> CheckResult:
     """A counting 残疾人证 (1-4 级) or 残疾军人证 (1-8 级) valid in the month (财税〔2015〕72号 第七条)."""
-    if counting_certificates(facts) if counting is None else counting:
+    if counting_certificates(facts):
         return PASSED
     in_month = [c for c in facts.certificates if facts.month.overlaps(c.valid_from, c.valid_until)]
     if not in_month:
@@ -314,22 +322,26 @@ def check_certificate(facts: MonthFacts, counting: list[CertificateFact] | None 
     return _fail("certificate_rejected", "补充的残疾证未通过残联审核，请核实后重新上传证明材料")
 
 
-def month_weight(facts: MonthFacts, counting: list[CertificateFact] | None = None) -> int:
-    """Weight in force for the month: the highest of the counting certificates, 1 when none counts."""
-    if counting is None:
-        counting = counting_certificates(facts)
+def month_weight(facts: MonthFacts) -> int:
+    """Weight in force for the month: the highest of the counting certificates, 1 when none counts (财税
+    〔2015〕72号 第七条: 一、二级残疾人证 and 一至三级残疾军人证 count twice)."""
+    return _weight(counting_certificates(facts))
+
+
+def _weight(counting: list[CertificateFact]) -> int:
     if len(counting) == 1:  # the usual month: one certificate
         return certificate_weight(counting[0].kind, counting[0].level)
     return max((certificate_weight(c.kind, c.level) for c in counting), default=1)
 
 
-def shown_certificate(
-    facts: MonthFacts, counting: list[CertificateFact] | None = None
-) -> CertificateFact | None:
+def shown_certificate(facts: MonthFacts) -> CertificateFact | None:
     """The certificate the verification table shows for the month (残疾证类型/等级): the best counting one,
-    else the best one in force; a 残疾人证 before a 残疾军人证, then the more severe level."""
-    if counting is None:
-        counting = counting_certificates(facts)
+    else the best one in force; a 残疾人证 before a 残疾军人证, then the more severe level (联网认证 practice,
+    残联厅函〔2022〕63号: the table names the certificate the month counts with)."""
+    return _shown(facts, counting_certificates(facts))
+
+
+def _shown(facts: MonthFacts, counting: list[CertificateFact]) -> CertificateFact | None:
     chosen = counting or [c for c in facts.certificates if facts.month.overlaps(c.valid_from, c.valid_until)]
     if len(chosen) <= 1:
         return chosen[0] if chosen else None
@@ -360,10 +372,10 @@ def check_age(facts: MonthFacts) -> CheckResult:
     return PASSED
 
 
-def check_contract(facts: MonthFacts, covering: list[ContractFact] | None = None) -> CheckResult:
+def check_contract(facts: MonthFacts) -> CheckResult:
     """A contract of ≥ 1 year or 在编 covers the month; dispatch needs agreement and filing (财税〔2015〕72号
     第七条/第九条)."""
-    contracts = covering_contracts(facts) if covering is None else covering
+    contracts = covering_contracts(facts)
     if not contracts:
         return _fail("contract_missing", "该月没有有效的劳动合同（或编制证明），请补充合同信息")
     long_enough = [c for c in contracts if contract_is_long_enough(c)]
@@ -391,43 +403,31 @@ def check_exclusive(facts: MonthFacts) -> CheckResult:
     return PASSED
 
 
-# Python 3.11 looks enum members up through a descriptor: read them once for the per-month path.
-_WAGE, _PENSION, _MEDICAL, _CERTIFICATE, _AGE, _CONTRACT, _EXCLUSIVE = CheckCode
+# Python 3.11 looks enum members up through a descriptor: read them once, by name, for the per-month path.
+_WAGE = CheckCode.WAGE
+_PENSION = CheckCode.PENSION
+_MEDICAL = CheckCode.MEDICAL
+_CERTIFICATE = CheckCode.CERTIFICATE
+_AGE = CheckCode.AGE
+_CONTRACT = CheckCode.CONTRACT
+_EXCLUSIVE = CheckCode.EXCLUSIVE
 
 
 def check_month(facts: MonthFacts) -> MonthResult:
-    """Run the seven checks of one placement month, in column order (财税〔2015〕72号 第七条/第九条; rules.md
-    §1). The covering contracts and counting certificates are worked out once for all checks."""
-    covering = covering_contracts(facts)
-    counting = counting_certificates(facts)
+    """Run the seven checks of one placement month, in column order, with the month's weight and the
+    certificate the table shows (财税〔2015〕72号 第七条/第九条; rules.md §1)."""
+    counting = counting_certificates(facts)  # asked by three of the answers: worked out once
     return MonthResult(
         month=facts.month,
         checks={
-            _WAGE: check_wage(facts, covering),
-            _PENSION: check_pension(facts, covering),
-            _MEDICAL: check_medical(facts, covering),
-            _CERTIFICATE: check_certificate(facts, counting),
+            _WAGE: check_wage(facts),
+            _PENSION: check_pension(facts),
+            _MEDICAL: check_medical(facts),
+            _CERTIFICATE: PASSED if counting else check_certificate(facts),
             _AGE: check_age(facts),
-            _CONTRACT: check_contract(facts, covering),
+            _CONTRACT: check_contract(facts),
             _EXCLUSIVE: check_exclusive(facts),
         },
-        weight=month_weight(facts, counting),
-        certificate=shown_certificate(facts, counting),
+        weight=_weight(counting),
+        certificate=_shown(facts, counting),
     )
-
-
-def contract_payers_problem(
-    employer_uscc: str,
-    wage_payer_uscc: str,
-    pension_payer_uscc: str,
-    medical_payer_uscc: str,
-    *,
-    dispatch: bool,
-) -> str | None:
-    """Non-dispatch: at least one of the three payers is the employer itself (domain.md placement step 3, seed
-    003); returns the message or None."""
-    if dispatch:
-        return None
-    if employer_uscc not in (wage_payer_uscc, pension_payer_uscc, medical_payer_uscc):
-        return "非劳务派遣人员的工资、社保、医保发放单位中至少有一个应为本单位，最多两个可为关联单位"
-    return None

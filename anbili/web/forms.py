@@ -6,9 +6,11 @@ from anbili.core.errors import ApplicationError
 
 
 def form_add_application_error(form: forms.Form, exc: ApplicationError) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+    """Show a service's refusal next to the field it names, or at the top of the form: each of its problems
+    (a contract refused for three reasons shows all three, each at its own field)."""
+    for error in exc.errors:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
 
 
 def required_messages(label: str, *, choose: bool = False) -> dict[str, str]:

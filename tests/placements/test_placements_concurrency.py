@@ -48,7 +48,7 @@ def test_two_employers_saving_the_same_person_at_once(regions, monkeypatch):
         barrier.wait(timeout=10)
         return is_dispatch(placement)
 
-    monkeypatch.setattr(services, "placement_is_dispatch", both_verified)
+    monkeypatch.setattr(services.months, "placement_is_dispatch", both_verified)
 
     def save(employer):
         try:

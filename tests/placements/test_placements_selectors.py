@@ -82,7 +82,7 @@ def test_counters_and_totals(employer, user, registered):
         selected=True, outcome=MonthOutcomeChoice.CONFIRMED
     )
     Placement.objects.filter(pk=draft.pk).update(status=PlacementStatus.PENDING)
-    services.placement_transition(placement_id=draft.pk, to=PlacementStatus.PARTLY_REJECTED, actor=user)
+    services.placement_transition(placement_id=draft.pk, name="partly_reject", by="reviewer", actor=user)
     counters = placement_counters(employer, YEAR)
     assert (counters.partly_rejected, counters.draft, counters.confirmed_months) == (1, 0, 18)
     row = placement_list(employer, YEAR).get(pk=draft.pk)

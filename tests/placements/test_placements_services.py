@@ -230,6 +230,7 @@ def test_dispatch_needs_agreement_and_a_filed_related_dispatch_company(employer,
     company = other_uscc(9)
     dispatch = {
         "is_dispatch": True,
+        "relation": "related",
         "contract_type": "dispatch",
         "dispatch_company_uscc": company,
         "wage_payer_uscc": company,
@@ -544,6 +545,7 @@ def test_dispatch_person_chooses_months_freely(employer, user):
         user,
         number,
         is_dispatch=True,
+        relation="related",
         contract_type="dispatch",
         dispatch_company_uscc=company,
         wage_payer_uscc=company,

@@ -29,8 +29,9 @@ from tests.placements.placement_data import (
 pytestmark = pytest.mark.django_db
 S = PlacementStatus
 
-ALLOWED = [(source, to) for source, targets in services.TRANSITIONS.items() for to in sorted(targets)]
-REFUSED = [(source, to) for source in S.values for to in S.values if (source, to) not in ALLOWED]
+ROWS = [row for row in services.PLACEMENT_TRANSITIONS if row.name != "create"]
+ALLOWED = [(row.name, source) for row in ROWS for source in sorted(row.sources)]
+REFUSED = [(row.name, source) for row in ROWS for source in S.values if source not in row.sources]
 
 
 def _placement(employer, status):
@@ -55,46 +56,92 @@ def _placement(employer, status):
     return placement
 
 
-def test_the_table_covers_every_status():
+def test_the_table_covers_every_status_and_the_issue_names():
     assert set(services.TRANSITIONS) == set(S.values)
-    assert len(ALLOWED) == 9 and len(REFUSED) == 16
+    assert sum(len(targets) for targets in services.TRANSITIONS.values()) == 9
+    names = {row.name: (row.sources, row.target, row.by) for row in services.PLACEMENT_TRANSITIONS}
+    assert names["submit_for_review"] == ({S.DRAFT}, S.PENDING, "employer")
+    assert names["confirm_by_system"] == ({S.DRAFT}, S.CONFIRMED, "system")
+    assert names["reregister"] == (
+        {S.PENDING, S.CONFIRMED, S.PARTLY_REJECTED, S.REJECTED},
+        S.DRAFT,
+        "employer",
+    )
+    assert names["approve"] == ({S.PENDING}, S.CONFIRMED, "reviewer")
+    assert names["partly_reject"] == ({S.PENDING}, S.PARTLY_REJECTED, "reviewer")
+    assert names["reject"] == ({S.PENDING}, S.REJECTED, "reviewer")
+    assert names["send_back"] == ({S.PENDING}, S.DRAFT, "reviewer")
+    assert names["delete"] == (set(S.values), None, "employer")
+    assert len(ALLOWED) == 15 and len(REFUSED) == 25
 
 
-@pytest.mark.parametrize(("source", "to"), ALLOWED)
-def test_allowed_transition_writes_its_event(employer, user, source, to):
+@pytest.mark.parametrize(("name", "source"), ALLOWED)
+def test_allowed_transition_writes_its_event(employer, user, name, source):
+    row = next(r for r in ROWS if r.name == name)
     placement = _placement(employer, source)
-    moved = services.placement_transition(placement_id=placement.pk, to=to, actor=user, reason="测试原因")
-    assert moved.status == to
-    event = PlacementEvent.objects.get(placement=placement)
-    assert (event.from_status, event.to_status, event.actor, event.reason) == (source, to, user, "测试原因")
-    assert event.at is not None
-    if to == S.CONFIRMED:
+    moved = services.placement_transition(
+        placement_id=placement.pk, name=name, by=row.by, actor=user, reason="测试原因"
+    )
+    event = PlacementEvent.objects.get(placement_ref=placement.pk)
+    assert (event.transition, event.from_status, event.to_status, event.actor, event.reason) == (
+        name,
+        source,
+        row.target or "",
+        user,
+        "测试原因",
+    )
+    assert event.at is not None and event.employer_id == employer.pk and event.business_year == YEAR
+    if row.target is None:
+        assert not Placement.objects.filter(pk=placement.pk).exists()
+        assert event.placement_id is None and not PersonMonthClaim.objects.exists()
+        return
+    moved.refresh_from_db()
+    assert moved.status == row.target and event.placement_id == placement.pk
+    if row.target == S.CONFIRMED:
         expected = ConfirmedBy.SYSTEM if source == S.DRAFT else ConfirmedBy.REVIEWER
         assert moved.confirmed_by == expected and moved.confirmed_at is not None
     claims = set(PersonMonthClaim.objects.filter(placement=placement).values_list("month", flat=True))
-    if to == S.DRAFT:
+    if row.target == S.DRAFT:
         assert claims == set() and moved.confirmed_at is None
-    elif to in (S.PARTLY_REJECTED, S.REJECTED):
+        outcomes = set(PlacementMonth.objects.filter(placement=placement).values_list("outcome", "selected"))
+        assert outcomes == {(MonthOutcomeChoice.NOT_SELECTED, False)}
+    elif row.target in (S.PARTLY_REJECTED, S.REJECTED):
         assert claims == {YEAR * 100 + 1}  # the rejected month no longer blocks other employers
     else:
         assert claims == {YEAR * 100 + 1, YEAR * 100 + 2}
 
 
-@pytest.mark.parametrize(("source", "to"), REFUSED)
-def test_refused_transition_changes_nothing(employer, user, source, to):
+@pytest.mark.parametrize(("name", "source"), REFUSED)
+def test_refused_transition_changes_nothing(employer, user, name, source):
+    row = next(r for r in ROWS if r.name == name)
     placement = _placement(employer, source)
     with pytest.raises(ApplicationError) as error:
-        services.placement_transition(placement_id=placement.pk, to=to, actor=user)
+        services.placement_transition(placement_id=placement.pk, name=name, by=row.by, actor=user)
     assert error.value.code == "transition" and "不能从" in error.value.message
     placement.refresh_from_db()
     assert placement.status == source
-    assert not PlacementEvent.objects.filter(placement=placement).exists()
+    assert not PlacementEvent.objects.filter(placement_ref=placement.pk).exists()
 
 
-def test_unknown_status_is_refused(employer, user):
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)
+def test_only_the_rows_actor_kind_may_make_it(employer, user, row):
+    source = sorted(row.sources)[0]
+    placement = _placement(employer, source)
+    for other in services.Actor:
+        if other == row.by:
+            continue
+        with pytest.raises(ApplicationError) as error:
+            services.placement_transition(placement_id=placement.pk, name=row.name, by=other, actor=user)
+        assert error.value.code == "actor"
+    placement.refresh_from_db()
+    assert placement.status == source and not PlacementEvent.objects.exists()
+
+
+def test_unknown_transition_is_refused(employer, user):
     placement = _placement(employer, S.DRAFT)
-    with pytest.raises(ApplicationError):
-        services.placement_transition(placement_id=placement.pk, to="archived", actor=user)
+    with pytest.raises(ApplicationError) as error:
+        services.placement_transition(placement_id=placement.pk, name="archive", by="employer", actor=user)
+    assert error.value.code == "transition"
 
 
 # --- window and lock refusals on every service --------------------------------------------------------
@@ -196,7 +243,9 @@ def test_every_service_refuses_a_locked_year(employer, user, draft, name):
 def test_lock_also_stops_transitions_and_batch_reverification(employer, user, draft):
     services.placement_year_lock_register(lambda unit, business_year: "已完成申报")
     with pytest.raises(ApplicationError) as error:
-        services.placement_transition(placement_id=draft.pk, to=S.CONFIRMED, actor=None)
+        services.placement_transition(
+            placement_id=draft.pk, name="confirm_by_system", by="system", actor=None
+        )
     assert error.value.code == "locked"
     with pytest.raises(ApplicationError):
         services.placement_verify(placement_id=draft.pk, today=TODAY)

@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anbili.employers import selectors
 from anbili.employers.selectors import PlacementFigures
 from anbili.notices.models import Notice, NoticeKind
+from anbili.placements.models import ConfirmedBy, Placement, PlacementMonth
+from anbili.portal import views as portal_views
 from anbili.regions.models import DeclarationWindow
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.factories import MembershipFactory, UnitYearProfileFactory, region
+from tests.placements.placement_data import new_id_number
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ def test_figures_render_a_chart_with_a_table_alternative(client, logged_in, monk
         counters=(("已登记", 2), ("待审核", 1)),
         monthly=tuple((f"2025-{m:02d}", 2, 1 if m > 6 else 0) for m in range(1, 13)),
     )
-    monkeypatch.setattr(selectors, "_placement_figures", lambda employer, year: figures)
+    monkeypatch.setattr(portal_views, "placement_home_figures", lambda employer, year: figures)
     html = client.get("/portal/").content.decode()
     assert '<script id="placement-chart-data" type="application/json">' in html
     assert '"months": ["2025-01"' in html
@@ -79,6 +81,53 @@ def test_figures_render_a_chart_with_a_table_alternative(client, logged_in, monk
     assert '<th scope="row">2025-07</th><td>2</td><td>1</td>' in html
     assert "已登记 <strong>2</strong> 人" in html
     assert "vendor/echarts.min.js" in html and "js/home.js" in html
+
+
+def _placed(employer, year, status, months, *, confirmed_by=""):
+    # The workflow's states are set directly here: the page only reads them.
+    placement = Placement.objects.create(
+        employer=employer,
+        business_year=year,
+        id_number=new_id_number(),
+        sex="男",
+        birth_date=timezone.localdate().replace(year=1985),
+        status=status,
+        confirmed_by=confirmed_by,
+    )
+    for month, outcome in months.items():
+        PlacementMonth.objects.create(
+            placement=placement, month=year * 100 + month, selected=True, outcome=outcome, weight=2
+        )
+    return placement
+
+
+def test_home_counters_are_the_years_real_placements(client, logged_in):
+    year = timezone.localdate().year - 1
+    employer = logged_in.employer
+    _placed(
+        employer,
+        year,
+        "confirmed",
+        {1: "auto_confirmed", 2: "auto_confirmed"},
+        confirmed_by=ConfirmedBy.SYSTEM,
+    )
+    _placed(employer, year, "pending", {2: "pending_review"})
+    _placed(employer, year, "draft", {})
+    _placed(employer, year - 1, "confirmed", {1: "confirmed"})  # another business year: not counted
+    html = client.get("/portal/").content.decode()
+    assert 'data-testid="counters-empty"' not in html
+    counters = re.sub(r"\s+", "", html.split('data-testid="counters"')[1].split("</ul>")[0])
+    for label, count in (
+        ("已登记", 3),
+        ("审核通过(系统)", 1),
+        ("待审核", 1),
+        ("资料待完善", 1),
+        ("审核不通过", 0),
+    ):
+        assert f"{label}<strong>{count}</strong>人" in counters
+    # The chart's table: persons registered / confirmed per month.
+    assert f'<th scope="row">{year}-02</th><td>2</td><td>1</td>' in html
+    assert f'<th scope="row">{year}-01</th><td>1</td><td>1</td>' in html
 
 
 def test_latest_notices_with_unread_marks(client, logged_in):

@@ -18,7 +18,6 @@ from anbili.rules.checks import (
     WageRecord,
     check_month,
     contract_is_long_enough,
-    contract_payers_problem,
 )
 from anbili.rules.counting import CertificateKind
 
@@ -417,27 +416,6 @@ def test_contract_is_long_enough(start: date, end: date | None, long_enough: boo
     assert contract_is_long_enough(replace(CONTRACT, start=start, end=end)) is long_enough
 
 
-@pytest.mark.parametrize(
-    ("payers", "dispatch", "ok"),
-    [
-        ((U, U, U), False, True),
-        ((R, R, U), False, True),
-        ((R, U, R), False, True),
-        ((R, R, R), False, False),
-        ((R, X, R), False, False),
-        ((R, R, R), True, True),
-    ],
-)
-def test_contract_payers_problem(payers: tuple[str, str, str], dispatch: bool, ok: bool) -> None:
-    problem = contract_payers_problem(U, *payers, dispatch=dispatch)
-    if ok:
-        assert problem is None
-    else:
-        assert (
-            problem == "非劳务派遣人员的工资、社保、医保发放单位中至少有一个应为本单位，最多两个可为关联单位"
-        )
-
-
 def test_the_certificate_shown_is_the_best_counting_one_else_the_best_in_force() -> None:
     serviceman = CertificateFact(
         kind=CertificateKind.DISABLED_SERVICEMAN, level=2, valid_from=date(2015, 1, 1)
@@ -466,3 +444,57 @@ def test_a_check_called_alone_works_out_the_contracts_and_certificates_itself() 
         check_wage(replace(outside, wages=(WageRecord(X, Decimal("5000")),))).reason_code
         == "wage_other_payer"
     )
+
+
+def test_the_inputs_and_the_result_are_frozen() -> None:
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):
+        BASE.minimum_wage = Decimal(0)  # type: ignore[misc]
+    result = check_month(BASE)
+    with pytest.raises(FrozenInstanceError):
+        result.weight = 2  # type: ignore[misc]
+    # Equal facts give equal results: nothing in check_month depends on anything but its input.
+    assert check_month(replace(BASE)) == result
+
+
+def test_every_check_takes_the_facts_alone() -> None:
+    import inspect
+
+    from anbili.rules import checks
+
+    for name in (
+        "check_wage",
+        "check_pension",
+        "check_medical",
+        "check_certificate",
+        "check_age",
+        "check_contract",
+        "check_exclusive",
+        "month_weight",
+        "shown_certificate",
+        "check_month",
+    ):
+        assert list(inspect.signature(getattr(checks, name)).parameters) == ["facts"], name
+
+
+def test_the_per_month_constants_are_the_members_they_are_named_after() -> None:
+    from anbili.rules import checks
+
+    for member in CheckCode:
+        assert getattr(checks, f"_{member.name}") is member
+
+
+def test_contracts_and_certificates_outside_the_month_are_left_out_by_the_checks() -> None:
+    # The engine hands only the month's covering contracts and certificates in force, but a caller that
+    # hands the whole history gets the same answer.
+    old_contract = replace(CONTRACT, start=date(2015, 1, 1), end=date(2016, 12, 31), wage_payer_uscc=X)
+    old_certificate = replace(
+        CERTIFICATE, level=1, valid_from=date(2010, 1, 1), valid_until=date(2014, 12, 31)
+    )
+    history = replace(BASE, contracts=(old_contract, CONTRACT), certificates=(old_certificate, CERTIFICATE))
+    assert check_month(history) == check_month(BASE)
+    only_old = check_month(replace(BASE, contracts=(old_contract,), certificates=(old_certificate,)))
+    assert only_old.checks[CheckCode.CONTRACT].reason_code == "contract_missing"
+    assert only_old.checks[CheckCode.CERTIFICATE].reason_code == "certificate_missing"
+    assert only_old.weight == 1 and only_old.certificate is None
