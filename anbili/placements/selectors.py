@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import validate_id_number
@@ -33,6 +34,9 @@ from anbili.rules.checks import EVIDENCE_LABELS, CheckCode
 CONFIRMED_OUTCOMES = (MonthOutcomeChoice.AUTO_CONFIRMED, MonthOutcomeChoice.CONFIRMED)
 LEVEL_WORDS = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级", 6: "六级", 7: "七级", 8: "八级"}
 LEVEL_WORDS |= {9: "九级", 10: "十级"}
+# A confirmed month that had passed and fails on newer data (PlacementMonth.regressed_at, set by the month
+# store) and still fails: flagged for the employer and the reviewer, never dropped silently.
+REGRESSED = Q(regressed_at__isnull=False, auto_passed=False, outcome__in=CONFIRMED_OUTCOMES)
 
 
 def placement_list(employer: Employer, business_year: int, *, query: str = "") -> QuerySet[Placement]:
@@ -55,6 +59,14 @@ def placement_list(employer: Employer, business_year: int, *, query: str = "") -
                 Sum("months__weight", filter=confirmed), Value(0), output_field=IntegerField()
             ),
             rejected_months=Count("months", filter=selected & Q(months__outcome=MonthOutcomeChoice.REJECTED)),
+            regressed_months=Count(
+                "months",
+                filter=Q(
+                    months__regressed_at__isnull=False,
+                    months__auto_passed=False,
+                    months__outcome__in=CONFIRMED_OUTCOMES,
+                ),
+            ),
             certificate_number=Subquery(certificate),
         )
         .order_by("-registered_at", "-pk")
@@ -81,6 +93,8 @@ class PlacementCounters:
     rejected: int  # 审核不通过
     confirmed_months: int  # 本次累计安置确认 X 个月
     credited_months: int  # 累计安置核定 Y 个月
+    regressed_persons: int = 0  # persons with a confirmed month that now fails (REGRESSED)
+    regressed_months: int = 0
 
     @property
     def confirmed(self) -> int:
@@ -126,11 +140,18 @@ def placement_counters(employer: Employer, business_year: int) -> PlacementCount
         placement__business_year=business_year,
         selected=True,
         outcome__in=CONFIRMED_OUTCOMES,
-    ).aggregate(confirmed=Count("pk"), credited=Coalesce(Sum("weight"), 0))
+    ).aggregate(
+        confirmed=Count("pk"),
+        credited=Coalesce(Sum("weight"), 0),
+        regressed_persons=Count("placement_id", distinct=True, filter=REGRESSED),
+        regressed_months=Count("pk", filter=REGRESSED),
+    )
     return PlacementCounters(
         **{key: value or 0 for key, value in status.items()},
         confirmed_months=months["confirmed"] or 0,
         credited_months=months["credited"] or 0,
+        regressed_persons=months["regressed_persons"] or 0,
+        regressed_months=months["regressed_months"] or 0,
     )
 
 
@@ -175,6 +196,17 @@ def placement_registry_certificates(placement: Placement) -> list[Certificate]:
     )
 
 
+def beijing_time(moment: datetime) -> str:
+    """A stored time as the employer reads it: Beijing time (TIME_ZONE), to the minute."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _regressed(month: PlacementMonth) -> bool:
+    return month.regressed_at is not None and not month.auto_passed and month.outcome in CONFIRMED_OUTCOMES
+
+
 @dataclass(frozen=True)
 class CheckCell:
     """One ✓/✗ cell of the verification table with its text equivalent, reason and sources."""
@@ -203,7 +235,7 @@ class CheckCell:
             received = source.get("received_at")
             when = ""
             if received:
-                when = datetime.fromisoformat(received).strftime("%Y-%m-%d %H:%M")
+                when = beijing_time(datetime.fromisoformat(received))
             payer = f"（{source['payer_uscc']}）" if source.get("payer_uscc") else ""
             label = SOURCE_LABELS.get(source.get("source", ""), source.get("source", ""))
             parts.append(f"{label}{payer}{'，接收时间 ' + when if when else ''}")
@@ -225,6 +257,17 @@ class VerificationRow:
     outcome: str
     outcome_label: str
     required_evidence: list[tuple[str, str]] = field(default_factory=list)  # (check code, 材料名称)
+    regressed_at: datetime | None = None  # set only while the month is REGRESSED
+
+    @property
+    def regressed_text(self) -> str:
+        """The flag of a confirmed month that newer data fails, with the time and the failing checks."""
+        if self.regressed_at is None:
+            return ""
+        reasons = "；".join(f"{c.label}：{c.message}" for c in self.cells if not c.passed and c.message)
+        return f"该月原已确认，最新数据核验不通过（{beijing_time(self.regressed_at)} 北京时间）" + (
+            f"：{reasons}" if reasons else ""
+        )
 
     @property
     def label(self) -> str:
@@ -271,6 +314,7 @@ def verification_rows(placement: Placement) -> list[VerificationRow]:
                 required_evidence=[
                     (cell.code, EVIDENCE_LABELS[CheckCode(cell.code)]) for cell in cells if not cell.passed
                 ],
+                regressed_at=month.regressed_at if _regressed(month) else None,
             )
         )
     return rows
@@ -302,3 +346,22 @@ def placement_home_figures(employer: Employer, business_year: int) -> PlacementF
         for m in range(1, 13)
     )
     return PlacementFigures(counters=tuple(counters.items), monthly=monthly)
+
+
+def placement_months_regressed(
+    *,
+    employer: Employer | None = None,
+    region_prefix: str = "",
+    business_year: int | None = None,
+) -> QuerySet[PlacementMonth]:
+    """Confirmed months that newer registry data fails (REGRESSED), newest first, with their placement and
+    employer: the employer's own (`employer`), or for a reviewer those of the employers whose DPF region
+    code starts with `region_prefix` ("" for all), optionally of one business year."""
+    queryset = PlacementMonth.objects.filter(REGRESSED).select_related("placement", "placement__employer")
+    if employer is not None:
+        queryset = queryset.filter(placement__employer=employer)
+    if region_prefix:
+        queryset = queryset.filter(placement__employer__dpf_region__code__startswith=region_prefix)
+    if business_year is not None:
+        queryset = queryset.filter(placement__business_year=business_year)
+    return queryset.order_by("-regressed_at", "placement_id", "month")
