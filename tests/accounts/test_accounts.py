@@ -12,7 +12,7 @@ from anbili.employers.models import Employer
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.factories import PASSWORD, AgentMembershipFactory, MembershipFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def _portal_login(client, membership, confirm_notice=True):

@@ -10,7 +10,7 @@ from anbili.accounts.captcha import SESSION_KEY
 from anbili.accounts.models import StaffRole
 from tests.factories import PASSWORD, AgentMembershipFactory, MembershipFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 PORTAL = "/portal/login/"
 BACKOFFICE = "/backoffice/login/"
@@ -191,15 +191,12 @@ def test_ipv6_addresses_of_one_network_share_the_address_counter(client, regions
     assert response.status_code == 429
 
 
-def test_the_address_window_slides(client, regions, settings, monkeypatch):
+def test_the_address_window_slides(client, regions, settings, frozen_clock):
     import re
-    import time
+    from datetime import timedelta
 
+    # The shared limiter (anbili.core.ratelimit) reads time.time on each use: the frozen clock moves it.
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
-    start = float(int(time.time()))
-    now = [start]
-    # The shared limiter's clock (anbili.core.ratelimit reads time.time on each use).
-    monkeypatch.setattr(time, "time", lambda: now[0])
 
     def attempt(name: str):
         return client.post(PORTAL, {"account": name, "password": "bad"}, REMOTE_ADDR="203.0.113.11")
@@ -207,15 +204,15 @@ def test_the_address_window_slides(client, regions, settings, monkeypatch):
     for name in ["b1", "b2", "b3"]:
         attempt(name)
     assert attempt("b4").status_code == 429
-    now[0] = start + 30 * 60
+    frozen_clock.shift(timedelta(minutes=30))
     refused = attempt("b5")
     assert refused.status_code == 429
     minutes = int(re.search(r"请于(\d+)分钟后再试", refused.content.decode()).group(1))
     # Until the failures leave the hour: at most one 5-minute bucket (1/12 of the window) longer.
     assert 30 <= minutes <= 35
-    now[0] = start + settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60 - 1
+    frozen_clock.shift(timedelta(minutes=settings.LOGIN_ADDRESS_WINDOW_MINUTES - 30, seconds=-1))
     assert attempt("b6").status_code == 429  # every failure of the last hour still counts
-    now[0] = start + 30 * 60 + minutes * 60
+    frozen_clock.shift(timedelta(minutes=minutes + 30 - settings.LOGIN_ADDRESS_WINDOW_MINUTES, seconds=1))
     assert attempt("b7").status_code == 400  # the wait it named was enough
 
 

@@ -10,7 +10,7 @@ from anbili.accounts.captcha import SESSION_KEY
 from anbili.accounts.services import SESSION_EMPLOYER
 from tests.factories import PASSWORD, AgentMembershipFactory, MembershipFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 LOGIN = "/portal/login/"
 

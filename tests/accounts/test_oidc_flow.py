@@ -14,7 +14,11 @@ import pytest
 from anbili.accounts.services import SESSION_EMPLOYER
 from tests.factories import MembershipFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.oidc_urls")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls("tests.accounts.oidc_urls"),
+    pytest.mark.usefixtures("frozen_clock"),
+]
 
 CLIENT_ID, SECRET = "anbili-portal", "a-shared-secret-of-at-least-32-bytes"
 

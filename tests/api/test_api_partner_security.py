@@ -20,6 +20,9 @@ from anbili.registry.models import (
 )
 from anbili.registry.services import partner_token_issue, partner_token_revoke
 
+# Dates ("today", the business year) come from a frozen clock, not from when the suite runs.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 JIANGXI_PERSON = make_id_number("360102", date(1985, 3, 4), 31)
 JIANGXI_UNIT = make_uscc("91360102MA0000009")
 

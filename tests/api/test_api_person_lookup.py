@@ -20,6 +20,9 @@ from anbili.registry.models import Certificate, ImportBatch, PartnerKind, Regist
 from anbili.registry.services import partner_token_issue
 from tests.factories import EmployerFactory, MembershipFactory, StaffFactory, region
 
+# Dates ("today", the business year) come from a frozen clock, not from when the suite runs.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 PERSON = make_id_number("150102", date(1980, 5, 1), 11)
 JIANGXI_PERSON = make_id_number("360102", date(1975, 3, 9), 21)
 UNKNOWN = make_id_number("150102", date(1999, 1, 1), 5)

@@ -20,6 +20,9 @@ from anbili.registry.models import (
 )
 from anbili.registry.services import partner_token_issue, token_digest
 
+# Dates ("today", the business year) come from a frozen clock, not from when the suite runs.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 PERSON = make_id_number("150102", date(1980, 5, 1), 11)
 EMPLOYER = make_uscc("91150102MA0000001")
 

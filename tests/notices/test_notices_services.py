@@ -22,7 +22,7 @@ from anbili.notices.services import (
 )
 from tests.factories import AgentMembershipFactory, EmployerFactory, MembershipFactory, StaffFactory, region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def _staff(code: str, role: str = StaffRole.SUPERVISOR):

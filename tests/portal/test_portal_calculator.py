@@ -9,6 +9,9 @@ from django.utils import timezone
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.factories import MembershipFactory, UnitYearProfileFactory
 
+# Dates ("today", the business year) come from a frozen clock, not from when the suite runs.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 PUBLIC = "/calculator/"
 PORTAL = "/portal/calculator/"
 

@@ -23,6 +23,9 @@ from tests.factories import (
     UnitYearProfileFactory,
 )
 
+# Dates ("today", the business year) come from a frozen clock, not from when the suite runs.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 URL = "/portal/unit/info/"
 DISPATCH_USCC = make_uscc("91150102MA0DPQ001")
 

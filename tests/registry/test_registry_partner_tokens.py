@@ -12,6 +12,9 @@ from anbili.core.errors import ApplicationError
 from anbili.registry.models import PartnerKind, PartnerToken
 from anbili.registry.services import partner_token_issue, partner_token_revoke
 
+# Expiry instants are exact: the clock is frozen (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def _issue(**kwargs):
     return partner_token_issue(
@@ -26,10 +29,9 @@ def _run(*args: str) -> str:
 
 
 def test_a_token_expires_after_a_year_by_default_and_issuing_is_audited(regions):
-    before = timezone.now()
     issued = _issue()
     stored = PartnerToken.objects.get()
-    assert before + timedelta(days=365) <= stored.expires_at <= timezone.now() + timedelta(days=365)
+    assert stored.expires_at == timezone.now() + timedelta(days=365)  # the clock is frozen
     entry = AuditEntry.objects.get(action=AuditAction.PARTNER_TOKEN)
     assert (entry.object_type, entry.object_id, entry.region_code) == (
         "registry.partnertoken",
@@ -77,7 +79,7 @@ def test_issue_command_takes_the_validity_in_days(regions):
         "30",
     )
     stored = PartnerToken.objects.get()
-    assert timezone.now() + timedelta(days=29) < stored.expires_at < timezone.now() + timedelta(days=31)
+    assert stored.expires_at == timezone.now() + timedelta(days=30)
     assert "有效期至" in output
     with pytest.raises(CommandError, match="最长3年"):
         _run("issue_partner_token", "--name", "x", "--kind", "wage", "--province", "15", "--days", "2000")

@@ -19,7 +19,7 @@ from anbili.registry.services import partner_token_issue
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.factories import MembershipFactory, StaffFactory, region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 NUL = "\x00"
 # Django's own zh-hans text ("不允许是用空字符串。") is garbled; locale/ overrides it.
 NUL_MESSAGE = "不能包含空字符"
