@@ -152,11 +152,12 @@ def _verdict_of(row: PlacementMonth) -> MonthVerdict:
 
 
 def _new_row(pk: int, placement_id: int, verdict: MonthVerdict) -> PlacementMonth:
-    """A month just inserted, as a model instance loaded from the database (Model.from_db)."""
-    names = ["id", "placement_id", *VERDICT_FIELDS, *_NEW_DEFAULTS, "regressed_at"]
-    values = [pk, placement_id, *verdict, *_NEW_DEFAULTS.values(), None]
-    values[names.index("checks")] = verdict.checks_dict
-    return PlacementMonth.from_db(connection.alias, names, values)
+    """A month just inserted, as a model instance loaded from the database (Model.from_db takes the values
+    in the order of the model's concrete fields)."""
+    known: dict[str, Any] = {"id": pk, "placement_id": placement_id, **_fields_of(verdict), **_NEW_DEFAULTS}
+    fields = _OPTS.concrete_fields
+    names = [f.attname for f in fields]
+    return PlacementMonth.from_db(connection.alias, names, [known.get(name) for name in names])
 
 
 def _assign(row: PlacementMonth, verdict: MonthVerdict) -> None:
