@@ -190,29 +190,15 @@ def contract_is_long_enough(contract: ContractFact) -> bool:
     return contract.end >= add_months(contract.start, 12) - _ONE_DAY
 
 
-# The last facts asked about and their covering contracts: four checks of a month ask for the same facts in
-# a row (check_month), so a one-entry memo keyed by identity saves three filterings. The entry holds the facts,
-# so their identity cannot be reused while it stands; facts are frozen, so the answer cannot go stale.
-_covering_memo: tuple[MonthFacts | None, tuple[ContractFact, ...]] = (None, ())
-
-
 def covering_contracts(facts: MonthFacts) -> tuple[ContractFact, ...]:
     """The contracts that cover at least one day of the month (财税〔2015〕72号 第七条: the contract must be
     in force in the month counted)."""
-    global _covering_memo
-    memo = _covering_memo
-    if memo[0] is facts:
-        return memo[1]
     month = facts.month
-    found = tuple([contract for contract in facts.contracts if month.overlaps(contract.start, contract.end)])
-    _covering_memo = (facts, found)
-    return found
+    return tuple(contract for contract in facts.contracts if month.overlaps(contract.start, contract.end))
 
 
 def _payers(contracts: Sequence[ContractFact], facts: MonthFacts, attribute: str) -> set[str]:
     # Without a contract only the employer itself can count as payer; the contract check fails anyway.
-    if len(contracts) == 1:  # the usual month: one contract
-        return {getattr(contracts[0], attribute)}
     return {getattr(contract, attribute) for contract in contracts} or {facts.employer_uscc}
 
 
@@ -403,16 +389,6 @@ def check_exclusive(facts: MonthFacts) -> CheckResult:
     return PASSED
 
 
-# Python 3.11 looks enum members up through a descriptor: read them once, by name, for the per-month path.
-_WAGE = CheckCode.WAGE
-_PENSION = CheckCode.PENSION
-_MEDICAL = CheckCode.MEDICAL
-_CERTIFICATE = CheckCode.CERTIFICATE
-_AGE = CheckCode.AGE
-_CONTRACT = CheckCode.CONTRACT
-_EXCLUSIVE = CheckCode.EXCLUSIVE
-
-
 def check_month(facts: MonthFacts) -> MonthResult:
     """Run the seven checks of one placement month, in column order, with the month's weight and the
     certificate the table shows (财税〔2015〕72号 第七条/第九条; rules.md §1)."""
@@ -420,13 +396,13 @@ def check_month(facts: MonthFacts) -> MonthResult:
     return MonthResult(
         month=facts.month,
         checks={
-            _WAGE: check_wage(facts),
-            _PENSION: check_pension(facts),
-            _MEDICAL: check_medical(facts),
-            _CERTIFICATE: PASSED if counting else check_certificate(facts),
-            _AGE: check_age(facts),
-            _CONTRACT: check_contract(facts),
-            _EXCLUSIVE: check_exclusive(facts),
+            CheckCode.WAGE: check_wage(facts),
+            CheckCode.PENSION: check_pension(facts),
+            CheckCode.MEDICAL: check_medical(facts),
+            CheckCode.CERTIFICATE: PASSED if counting else check_certificate(facts),
+            CheckCode.AGE: check_age(facts),
+            CheckCode.CONTRACT: check_contract(facts),
+            CheckCode.EXCLUSIVE: check_exclusive(facts),
         },
         weight=_weight(counting),
         certificate=_shown(facts, counting),

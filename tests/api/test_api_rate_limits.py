@@ -11,6 +11,7 @@ import re
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.core.cache import cache
@@ -49,8 +50,9 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    # Just before a minute boundary, as an attacker timing a fixed window would choose.
-    fake = Clock((int(time.time()) // 60 + 1) * 60 - 1.0)
+    # Just before a minute boundary (10:00 in China, 2026-06-15), as an attacker timing a fixed window would
+    # choose; an explicit instant, not the wall clock.
+    fake = Clock(datetime(2026, 6, 15, 2, 0, tzinfo=UTC).timestamp() - 1.0)
     monkeypatch.setattr(time, "time", fake)
     return fake
 

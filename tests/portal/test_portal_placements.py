@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from anbili.core.identifiers import make_id_number
+from anbili.core.identifiers import make_id_number, make_uscc
 from anbili.placements import services
 from anbili.placements.models import (
     ConfirmedBy,
@@ -190,6 +190,7 @@ def client_a(client, membership):
 
 
 ID_A = make_id_number("150102", date(1985, 6, 15), 31)
+OTHER_USCC = make_uscc("91150102MA0000777")
 
 
 # --- list --------------------
@@ -882,3 +883,94 @@ def test_month_held_by_another_unit_is_refused_without_naming_it(client_a, membe
     assert "已被其他单位安置登记" in text(response)
     assert other.employer.name not in text(response) and other.employer.uscc not in text(response)
     assert Placement.objects.get(pk=mine.pk).status == PlacementStatus.DRAFT
+
+
+# --- issue #14: reads only on GET, every problem at once --------------------
+
+
+def _domain_writes(queries) -> list[str]:
+    """The statements that change data, leaving out the session middleware's own bookkeeping row."""
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+
+
+def test_verify_page_get_only_reads_the_verdicts_stored_when_certificates_were_done(client_a, membership):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    registry_person(ID_A, "王安置", membership.employer.uscc)
+    employer, user, today = membership.employer, membership.user, timezone.localdate()
+    placement = services.placement_start(
+        employer=employer, actor=user, id_number=ID_A, business_year=YEAR, today=today
+    )
+    fields = person_post(name="王安置")
+    fields["is_graduate"] = False
+    services.placement_person_update(
+        placement_id=placement.pk, employer=employer, actor=user, today=today, **fields
+    )
+    data = contract_post(employer)
+    data["is_dispatch"] = False
+    services.placement_contract_add(
+        placement_id=placement.pk, employer=employer, actor=user, today=today, **data
+    )
+    services.placement_certificates_done(
+        placement_id=placement.pk, employer=employer, actor=user, today=today
+    )
+    stored = Placement.objects.get(pk=placement.pk)
+    assert stored.verified_at is not None and stored.step == "select"  # verified by 保存，下一步
+    url = f"/portal/placements/{placement.pk}/verify/"
+    with CaptureQueriesContext(connection) as queries:
+        response = client_a.get(url)
+    assert response.status_code == 200
+    assert _domain_writes(queries) == []
+    page = text(response)
+    assert page.count("不通过") >= 12  # the stored verdicts: months 9-12 fail wage, pension, medical
+    assert Placement.objects.get(pk=placement.pk).verified_at == stored.verified_at
+
+
+def test_verify_page_of_an_unverified_draft_writes_nothing_either(client_a, membership, at_contracts):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client_a.get(f"/portal/placements/{at_contracts.pk}/verify/")
+    assert response.status_code == 200 and "尚未核验" in text(response)
+    assert _domain_writes(queries) == []
+    assert Placement.objects.get(pk=at_contracts.pk).verified_at is None
+
+
+def test_contract_form_shows_every_problem_at_its_field(client_a, membership, at_contracts):
+    from anbili.employers.models import RelatedUnit
+
+    other = RelatedUnit.objects.create(
+        employer=membership.employer,
+        business_year=YEAR,
+        relation="parent_subsidiary",
+        uscc=OTHER_USCC,
+        name="上级公司",
+    )
+    data = contract_post(
+        membership.employer, start=f"{YEAR}-01-01", end=f"{YEAR}-06-30", pension_payer_uscc=other.uscc
+    )
+    response = client_a.post(f"/portal/placements/{at_contracts.pk}/contracts/", data)
+    assert response.status_code == 400
+    body, page = response.content.decode(), text(response)
+    assert "不足1年" in page and "「关联单位关系」为“本单位”时" in page
+    assert 'id="id_end_error"' in body and 'id="id_relation_error"' in body
+    assert not PlacementContract.objects.exists()
+
+
+def test_bulk_row_reports_all_its_problems(client_a, membership):
+    number = make_id_number("150102", date(1984, 3, 3), 41)
+    registry_person(number, "两处错误", membership.employer.uscc, range(1, 13))
+    row = _bulk_row(number)
+    row[8], row[9] = f"{YEAR - 1}-01-01", f"{YEAR - 1}-06-30"  # before the year and under one year
+    response = client_a.post("/portal/placements/bulk/", {"file": _workbook([row])})
+    page = text(response)
+    assert "第3行「合同开始日期」：合同期限与" in page
+    assert "；「合同结束日期」：合同期限" in page and "不足1年" in page
+    assert not Placement.objects.exists()

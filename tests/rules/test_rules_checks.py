@@ -478,11 +478,23 @@ def test_every_check_takes_the_facts_alone() -> None:
         assert list(inspect.signature(getattr(checks, name)).parameters) == ["facts"], name
 
 
-def test_the_per_month_constants_are_the_members_they_are_named_after() -> None:
-    from anbili.rules import checks
+def test_the_rules_keep_no_state_between_calls() -> None:
+    # Caching belongs to the engine above the rules (issue #14): no module of anbili/rules rebinds a global,
+    # so a check's answer depends on its facts alone. (functools caches of the pure date arithmetic in
+    # retirement.py are allowed: keyed by immutable arguments, they cannot change an answer.)
+    import ast
+    from pathlib import Path
 
-    for member in CheckCode:
-        assert getattr(checks, f"_{member.name}") is member
+    import anbili.rules
+
+    for path in Path(anbili.rules.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        rebinding = [node for node in ast.walk(tree) if isinstance(node, ast.Global | ast.Nonlocal)]
+        assert rebinding == [], path.name
+
+
+def test_check_month_answers_every_check_by_its_member_in_column_order() -> None:
+    assert list(check_month(BASE).checks) == list(CheckCode)
 
 
 def test_contracts_and_certificates_outside_the_month_are_left_out_by_the_checks() -> None:

@@ -21,6 +21,7 @@ from tests.factories import MembershipFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("frozen_clock"),  # "today" for the agents' validity and the window
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="SQLite takes the write lock when a write transaction begins (transaction_mode IMMEDIATE), so "
