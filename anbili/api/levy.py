@@ -130,7 +130,7 @@ def estimate(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         result = levy_estimate(levy_estimate_input_parse(data))
     except LevyInputError as exc:
-        return Status(422, {"detail": "输入有误，请按提示修改", "errors": exc.errors})
+        return Status(422, {"detail": "输入有误，请按提示修改", "errors": exc.field_messages})
     return Status(
         200,
         {

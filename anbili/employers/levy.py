@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from anbili.core.errors import ApplicationError
+from anbili.core.errors import ApplicationError, FieldError
 from anbili.core.identifiers import IdentifierError, validate_region_code
 from anbili.employers.models import UnitNature
 from anbili.regions.models import MAX_QUOTA_RATIO, MIN_QUOTA_RATIO, QuotaRatio, Region, SocialAverageWage
@@ -81,12 +81,17 @@ MIN_YEAR, MAX_YEAR = 2000, 2099
 
 
 class LevyInputError(ApplicationError):
-    """The estimate's input is refused; `errors` maps each request field to its Chinese message."""
+    """The estimate's input is refused; `field_messages` maps each request field to its Chinese message (the
+    API's `errors` object), and `errors` holds the same as FieldErrors."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        first = next(iter(errors))
-        super().__init__("；".join(errors.values()), field=first, code="invalid")
-        self.errors = errors
+    def __init__(self, field_messages: dict[str, str]) -> None:
+        first = next(iter(field_messages))
+        super().__init__(
+            "；".join(field_messages.values()),
+            field=first,
+            errors=[FieldError(message, key) for key, message in field_messages.items()],
+        )
+        self.field_messages = field_messages
 
 
 @dataclass(frozen=True)

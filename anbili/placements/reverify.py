@@ -17,11 +17,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import connection
-
 from anbili.placements.models import Placement
-from anbili.placements.reverify_pool import default_workers, verify_in_workers, verify_placements
 from anbili.placements.verification import BatchContext, BatchResult
+from anbili.placements.verification.pool import (
+    default_workers,
+    pool_available,
+    results_total,
+    verify_in_workers,
+    verify_placements,
+)
 from anbili.registry.signals import ANY_YEAR
 
 logger = logging.getLogger(__name__)
@@ -40,15 +44,6 @@ REVERIFY_PERSONS_MAX = 200_000
 POOL_FROM = 4000
 
 
-def _results_sum(results: Iterable[BatchResult]) -> BatchResult:
-    placements = months = written = 0
-    for result in results:
-        placements += result.placements
-        months += result.months
-        written += result.written
-    return BatchResult(placements=placements, months=months, written=written)
-
-
 def _placements_of(id_numbers: Sequence[str], business_year: int | None) -> dict[int, list[int]]:
     """The placement ids of the persons by business year (every year when `business_year` is None)."""
     by_year: dict[int, list[int]] = defaultdict(list)
@@ -62,20 +57,14 @@ def _placements_of(id_numbers: Sequence[str], business_year: int | None) -> dict
 
 
 def _year_verify(business_year: int, pks: list[int], chunk: int, workers: int | None) -> BatchResult:
-    """On PostgreSQL outside a transaction, many placements are shared among worker processes, as the full
-    batch does (the work is Python-bound); otherwise the chunks run here, one transaction each."""
+    """Many placements are shared among worker processes where the pool is available, as the full batch
+    does (the work is Python-bound); otherwise the chunks run here, one transaction each."""
     pks = sorted(pks)
     workers = default_workers() if workers is None else workers
-    pooled = (
-        workers > 1
-        and len(pks) >= POOL_FROM
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-    )
-    if pooled:
-        return _results_sum(verify_in_workers(business_year, pks, chunk=chunk, workers=workers))
+    if len(pks) >= POOL_FROM and pool_available(workers):
+        return verify_in_workers(business_year, pks, chunk=chunk, workers=workers)
     context = BatchContext(business_year)
-    return _results_sum(verify_placements(context, pks[i : i + chunk]) for i in range(0, len(pks), chunk))
+    return results_total(verify_placements(context, pks[i : i + chunk]) for i in range(0, len(pks), chunk))
 
 
 def placements_reverify_persons(
@@ -93,7 +82,7 @@ def placements_reverify_persons(
     if not ids:
         return BatchResult()
     by_year = _placements_of(ids, business_year)
-    return _results_sum(_year_verify(year, pks, chunk, workers) for year, pks in sorted(by_year.items()))
+    return results_total(_year_verify(year, pks, chunk, workers) for year, pks in sorted(by_year.items()))
 
 
 def _whole_years(year: int) -> list[int]:
@@ -110,7 +99,7 @@ def placements_reverify_touched(
     from anbili.placements.services import placements_verify_batch
 
     everywhere = {id_number for year, ids in touched if year == ANY_YEAR for id_number in ids or ()}
-    results = []
+    results: list[BatchResult] = []
     for year, ids in touched:
         if ids is None:
             results.extend(placements_verify_batch(business_year=y) for y in _whole_years(year))
@@ -120,7 +109,7 @@ def placements_reverify_touched(
         results.append(
             placements_reverify_persons(id_numbers=wanted, business_year=None if year == ANY_YEAR else year)
         )
-    result = _results_sum(results)
+    result = results_total(results)
     logger.info(
         "re-verification after import batch %s: %d placements, %d months verified, %d written",
         batch_id,

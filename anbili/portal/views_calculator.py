@@ -56,7 +56,7 @@ def calculator_page(request: HttpRequest, *, employer: Employer | None, base_tem
         try:
             estimate = levy_estimate(levy_estimate_input_parse(form.estimate_data()))
         except LevyInputError as exc:
-            for key, message in exc.errors.items():
+            for key, message in exc.field_messages.items():
                 field = CalculatorForm.ERROR_FIELDS.get(key, key)
                 form.add_error(field if field in form.fields else None, message)
     context = {

@@ -129,7 +129,7 @@ def test_batch_reverification_in_worker_processes_stores_what_one_process_stores
     assert any(row[3] for row in single) and any(not row[3] for row in single)
     PlacementMonth.objects.filter(placement__in=placements).update(checks={}, auto_passed=False)
     Placement.objects.filter(pk__in=[p.pk for p in placements]).update(verdicts_digest=None)
-    with caplog.at_level(logging.INFO, logger="anbili.placements.services"):
+    with caplog.at_level(logging.INFO, logger="anbili.placements.verification.pool"):
         result = services.placements_verify_batch(
             business_year=placements[0].business_year, chunk=2, workers=2
         )
@@ -137,7 +137,7 @@ def test_batch_reverification_in_worker_processes_stores_what_one_process_stores
     assert snapshot() == single
     # The three chunks ran in worker processes, none of them this one.
     (record,) = [r for r in caplog.records if "worker processes" in r.getMessage()]
-    chunks, pids = record.args[1], record.args[2]
+    chunks, pids = record.args
     assert chunks == 3 and pids and os.getpid() not in pids
     # Nothing changed: computed again in the workers, nothing written.
     again = services.placements_verify_batch(business_year=placements[0].business_year, chunk=2, workers=2)

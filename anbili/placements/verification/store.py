@@ -73,6 +73,9 @@ def holds(row: PlacementMonth, verdict: MonthVerdict) -> bool:
 class MonthStore:
     """Writes verdicts; see the module docstring for the contract both implementations keep."""
 
+    # Whether several processes may write months at once (the worker pool, verification/pool.py).
+    takes_concurrent_writers = False
+
     def months_write(self, rows: Sequence[Row], now: datetime) -> int:
         """Store the verdicts of (placement id, verdict) rows, creating missing months and updating the
         months whose verdict differs; returns the number of months written."""
@@ -192,6 +195,7 @@ def _quoted(names: Iterable[str]) -> list[str]:
 class PostgresMonthStore(MonthStore):
     """One upsert statement per write; only rows whose stored verdict differs are updated."""
 
+    takes_concurrent_writers = True
     # Below this many months one INSERT … VALUES is cheaper than a staging table created in the transaction.
     COPY_FROM = 240
     STAGE = "placement_month_stage"
