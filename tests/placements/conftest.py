@@ -29,8 +29,8 @@ def user(employer):
 @pytest.fixture(autouse=True)
 def no_year_locks():
     """Lock hooks registered by a test do not leak into the next."""
-    from anbili.placements import services
+    from anbili.placements import locks
 
-    saved = list(services._YEAR_LOCKS)
+    saved = list(locks._YEAR_LOCKS)
     yield
-    services._YEAR_LOCKS[:] = saved
+    locks._YEAR_LOCKS[:] = saved

@@ -26,7 +26,6 @@ from anbili.placements.services.contracts import (
     placement_contract_update,
 )
 from anbili.placements.services.guards import (
-    _YEAR_LOCKS,
     STEP_ORDER,
     placement_year_lock_register,
     placement_year_lock_unregister,
@@ -55,7 +54,6 @@ __all__ = [
     "PLACEMENT_TRANSITIONS",
     "STEP_ORDER",
     "TRANSITIONS",
-    "_YEAR_LOCKS",
     "Actor",
     "ApplicationError",
     "Transition",

@@ -15,7 +15,6 @@ from anbili.employers.selectors import declaration_window_state
 from anbili.evidence.models import EvidenceFile
 from anbili.evidence.services import evidence_store
 from anbili.placements.locks import (  # the hook lives beside the verification pool, which asks it too
-    _YEAR_LOCKS,
     placement_year_lock_register,
     placement_year_lock_unregister,
     placement_year_locked,
@@ -24,7 +23,6 @@ from anbili.placements.models import Placement, PlacementStatus, PlacementStep
 
 __all__ = [
     "STEP_ORDER",
-    "_YEAR_LOCKS",
     "advance",
     "check_lock",
     "check_writable",
