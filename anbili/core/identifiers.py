@@ -1,9 +1,15 @@
 """Identifiers checked on every input path: 身份证号 (GB 11643-1999), 统一社会信用代码 (GB 32100-2015),
 残疾人证号 and GB/T 2260 region codes.
 
-Validators return the normalised value (upper case, surrounding blanks removed) or raise IdentifierError,
-whose `code` says what is wrong and whose `message` tells the user in Chinese. The `*_problem` functions
-return that error instead of raising, for row-by-row import reports.
+Validators return the normalised value or raise IdentifierError, whose `code` says what is wrong and whose
+`message` tells the user in Chinese. The `*_problem` functions return that error instead of raising, for
+row-by-row import reports.
+
+Every validator normalises its input through `anbili.core.inputs` first, so that every path (forms, the Excel
+import, the API, partner files) reads an identifier alike: full-width digits and letters become half-width
+(NFKC), blanks are removed, letters upper-cased; a hidden character (zero-width space, bidi control, BOM) is
+refused with code `hidden_character` and its position ("「身份证号」第19个字符处含有不可见字符…"), never
+counted as one more character.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from anbili.core.errors import ApplicationError
+from anbili.core.inputs import normalized_text
 
 # "Later than today" is judged on the calendar in China (settings.TIME_ZONE), whatever the server's own zone;
 # core is pure Python, so the zone is named here rather than read from Django.
@@ -96,16 +103,24 @@ class Sex(StrEnum):
         return aliases.get(str(value).strip().lower())
 
 
-def _normalise(value: str) -> str:
-    return value.strip().upper()
+def _normalise(value: str, field: str | None = None, label: str = "") -> str:
+    """NFKC, blanks removed, upper case; a hidden character refused with its position (code
+    `hidden_character`)."""
+    try:
+        text = normalized_text(value, field or "", label)
+    except ApplicationError as error:
+        raise IdentifierError(error.message, code=error.code, field=field) from None
+    return text.replace(" ", "").upper()
 
 
 # --- GB/T 2260 region codes ------------------------------------------------------------------------------
 
 
-def validate_region_code(value: str, *, field: str | None = "region_code") -> str:
-    """Check a 6-digit GB/T 2260 region code; codes `length`, `character`, `province`."""
-    code = value.strip()
+def validate_region_code(
+    value: str, *, field: str | None = "region_code", label: str = "行政区划代码"
+) -> str:
+    """Check a 6-digit GB/T 2260 region code; codes `hidden_character`, `length`, `character`, `province`."""
+    code = _normalise(value, field, label)
     if len(code) != 6:
         raise IdentifierError(f"行政区划代码应为6位，当前为{len(code)}位", code="length", field=field)
     if not code.isascii() or not code.isdigit():
@@ -149,10 +164,12 @@ def _parse_birth_date(text: str) -> date | None:
         return None
 
 
-def validate_id_number(value: str, *, today: date | None = None, field: str | None = "id_number") -> str:
-    """Check a 身份证号 and return it upper-cased; codes `length`, `character`, `region`, `date`,
-    `future_date`, `check`."""
-    number = _normalise(value)
+def validate_id_number(
+    value: str, *, today: date | None = None, field: str | None = "id_number", label: str = "身份证号"
+) -> str:
+    """Check a 身份证号 and return it normalised; codes `hidden_character`, `length`, `character`, `region`,
+    `date`, `future_date`, `check`. `label` names the field in the hidden-character message."""
+    number = _normalise(value, field, label)
     if len(number) != 18:
         raise IdentifierError(f"身份证号应为18位，当前为{len(number)}位", code="length", field=field)
     body, last = number[:17], number[17]
@@ -217,9 +234,10 @@ def uscc_check_char(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def validate_uscc(value: str, *, field: str | None = "uscc") -> str:
-    """Check a 统一社会信用代码 and return it upper-cased; codes `length`, `character`, `check`."""
-    code = _normalise(value)
+def validate_uscc(value: str, *, field: str | None = "uscc", label: str = "统一社会信用代码") -> str:
+    """Check a 统一社会信用代码 and return it normalised; codes `hidden_character`, `length`, `character`,
+    `check`."""
+    code = _normalise(value, field, label)
     if len(code) != 18:
         raise IdentifierError(f"统一社会信用代码应为18位，当前为{len(code)}位", code="length", field=field)
     for position, char in enumerate(code, start=1):
@@ -278,9 +296,9 @@ def validate_certificate_number(
     today: date | None = None,
     field: str | None = "certificate_number",
 ) -> CertificateNumber:
-    """Parse a 残疾人证号 (not a 残疾军人证号); codes `length`, `format`, `id_number`, `category`, `level`,
-    `id_mismatch`."""
-    number = _normalise(value)
+    """Parse a 残疾人证号 (not a 残疾军人证号); codes `hidden_character`, `length`, `format`, `id_number`,
+    `category`, `level`, `id_mismatch`."""
+    number = _normalise(value, field, "残疾人证号")
     if not 20 <= len(number) <= 23:
         raise IdentifierError(
             f"残疾人证号应为20位（补发证另加如B1的后缀），当前为{len(number)}位", code="length", field=field
@@ -310,7 +328,7 @@ def validate_certificate_number(
         )
     if not 1 <= level <= 4:
         raise IdentifierError(f"残疾人证号第20位残疾等级应为1-4，当前为{level}", code="level", field=field)
-    if holder_id_number is not None and id_part != _normalise(holder_id_number):
+    if holder_id_number is not None and id_part != _normalise(holder_id_number, field, "持证人身份证号"):
         raise IdentifierError(
             "残疾人证号中的身份证号部分与持证人身份证号不一致", code="id_mismatch", field=field
         )

@@ -45,6 +45,16 @@ def normalized_text(value: Any, field: str, label: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", raw).split())
 
 
+def search_text(value: Any) -> str:
+    """A search box's text, normalised like every input (NFKC, blanks trimmed and collapsed); hidden
+    characters are dropped rather than refused (a search stores nothing, and the form refuses them first)."""
+    raw = "" if value is None else str(value)
+    visible = "".join(
+        char for char in raw if char in _SPACES or unicodedata.category(char) not in ("Cf", "Cc")
+    )
+    return " ".join(unicodedata.normalize("NFKC", visible).split())
+
+
 def text_value(value: Any, field: str, label: str, *, required: bool = True, limit: int | None = 200) -> str:
     """A text input: normalised; refused when required and empty, or longer than `limit` characters."""
     text = normalized_text(value, field, label)

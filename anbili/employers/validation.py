@@ -1,27 +1,24 @@
 """Checks of the unit-information fields that have a standard format (beyond the USCC and ID number, which
-anbili.core.identifiers checks). Each raises ApplicationError naming the field, with a Chinese message."""
+anbili.core.identifiers checks). Each raises ApplicationError naming the field, with a Chinese message.
+Phone numbers are checked by anbili.core.phone, the one phone check of every path (re-exported here)."""
 
 import re
 
 from anbili.core.errors import ApplicationError
+from anbili.core.phone import PHONE_HINT, validate_phone
 
-# A mobile number (11 digits from 13…19) or a landline with its area code, optionally an extension.
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?")
-PHONE_HINT = "手机号或带区号的固定电话，例如 13800000000 或 0471-5103279"
+__all__ = [
+    "PHONE_HINT",
+    "organization_code_check_char",
+    "validate_organization_code",
+    "validate_phone",
+    "validate_tax_registration_number",
+]
 
 # GB 11714-1997 组织机构代码: 8 body characters (digits, capital letters) and a check character.
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _TAX_NUMBER = re.compile(r"[0-9A-Z]{15}|[0-9A-Z]{18}|[0-9A-Z]{20}")
-
-
-def validate_phone(value: str, *, field: str, label: str) -> str:
-    """A mobile or landline number, normalised (spaces removed)."""
-    phone = value.replace(" ", "").strip()
-    if not (_MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone)):
-        raise ApplicationError(f"「{label}」格式不正确，请填写{PHONE_HINT}", field=field, code="phone")
-    return phone
 
 
 def organization_code_check_char(body: str) -> str:

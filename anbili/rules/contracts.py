@@ -6,7 +6,9 @@ paid and social insurance paid for the person) and 第九条 (a dispatched perso
 them, as the dispatch agreement states); the 联网认证 screens of seed 003 (合同管理: 是否为劳务派遣, 关联单位
 关系, the three paying units among the employer and its related units, at least one of them the employer
 itself for a non-dispatched person; the dispatch company a related unit of kind 劳务派遣 and filed in the
-province; 编制（在编证明） only for 党政机关 and 事业单位).
+province; 编制（在编证明） only for 党政机关 and 事业单位). One person has one employment with the unit at a
+time: the terms of a placement's contracts may follow one another (a renewal) but not repeat or overlap, or
+the same months would rest on two contracts (72号 第七条 counts a person, not a contract).
 
 Pure: the service gathers the facts (its related units, whether the dispatch company is filed) and turns
 the problems into one ApplicationError.
@@ -51,6 +53,7 @@ class ContractReason(StrEnum):
     DISPATCH_COMPANY_MISSING = "dispatch_company_missing"
     DISPATCH_COMPANY_NOT_RELATED = "dispatch_company_not_related"
     DISPATCH_COMPANY_NOT_FILED = "dispatch_company_not_filed"
+    OVERLAPS_OTHER_CONTRACT = "overlaps_other_contract"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,8 @@ class ContractTerms:
     related_units: Mapping[str, str] = field(default_factory=dict)
     dispatch_company_uscc: str = ""
     dispatch_company_filed: bool = False
+    # The terms (start, end; None: open-ended) of the placement's other contracts, the one edited left out.
+    other_contracts: tuple[tuple[date, date | None], ...] = ()
 
     def payer(self, name: str) -> str:
         return str(getattr(self, name))
@@ -91,6 +96,7 @@ def contract_problems(terms: ContractTerms) -> list[ContractProblem]:
     return [
         *_type_problems(terms),
         *_term_problems(terms),
+        *_overlap_problems(terms),
         *(_dispatch_problems(terms) if terms.is_dispatch else _own_payer_problems(terms)),
         *_relation_problems(terms),
     ]
@@ -158,6 +164,32 @@ def _term_problems(terms: ContractTerms) -> list[ContractProblem]:
                 f"合同期限（{start:%Y-%m-%d}至{end:%Y-%m-%d}）不足1年：用工合同必须不少于1年，否则无效",
             )
         )
+    return problems
+
+
+def _overlap_problems(terms: ContractTerms) -> list[ContractProblem]:
+    """A term that repeats or overlaps another contract of the placement (a renewal starts after the day the
+    previous one ends)."""
+    start, end = terms.start, terms.end
+    if end is not None and end < start:
+        return []  # end_before_start already says what is wrong
+    problems = []
+    for other_start, other_end in sorted(terms.other_contracts, key=lambda term: term[0]):
+        if (end is None or other_start <= end) and (other_end is None or start <= other_end):
+            shown = (
+                f"{other_start:%Y-%m-%d}至{other_end:%Y-%m-%d}" if other_end else f"{other_start:%Y-%m-%d}起"
+            )
+            same = (other_start, other_end) == (start, end)
+            problems.append(
+                ContractProblem(
+                    ContractReason.OVERLAPS_OTHER_CONTRACT,
+                    "start",
+                    f"该合同与已登记的合同（{shown}）重复，请勿重复添加，需要修改请点击该合同的“修改”"
+                    if same
+                    else f"合同期限与已登记的合同（{shown}）重叠：同一人员的合同期限不能交叉，"
+                    "续签的合同应从上一份合同结束的次日开始",
+                )
+            )
     return problems
 
 

@@ -46,6 +46,49 @@ def test_lowercase_x_and_blanks_are_normalised() -> None:
     assert validate_id_number(" 11010519491231002x ") == ID_FEMALE
 
 
+def test_full_width_characters_and_inner_blanks_are_normalised() -> None:
+    # Typed with a Chinese input method (全角) or grouped like the card prints it: the same number.
+    assert validate_id_number("１１０１０５１９４９１２３１００２ｘ") == ID_FEMALE
+    assert validate_id_number("110105 19491231 002X") == ID_FEMALE
+    assert validate_uscc("９１３５０１００Ｍ０００１００Ｙ４３") == USCC
+    assert validate_region_code("１５０１０２") == "150102"
+    assert validate_certificate_number(f"{ID_FEMALE}４２").number == f"{ID_FEMALE}42"
+
+
+@pytest.mark.parametrize(
+    ("validate", "value", "message"),
+    [
+        (
+            validate_id_number,
+            f"{ID_FEMALE}\u200b",
+            "「身份证号」第19个字符处含有不可见字符，请删除后重新输入",
+        ),
+        (validate_id_number, f"\u202e{ID_FEMALE}", "「身份证号」第1个字符处含有不可见字符，请删除后重新输入"),
+        (validate_uscc, f"\ufeff{USCC}", "「统一社会信用代码」第1个字符处含有不可见字符，请删除后重新输入"),
+        (
+            validate_certificate_number,
+            f"{ID_FEMALE}4\u200d2",
+            "「残疾人证号」第20个字符处含有不可见字符，请删除后重新输入",
+        ),
+        (validate_region_code, "1501\u200b02", "「行政区划代码」第5个字符处含有不可见字符，请删除后重新输入"),
+    ],
+)
+def test_a_hidden_character_is_named_with_its_place_not_counted(validate, value, message) -> None:
+    with pytest.raises(IdentifierError) as caught:
+        validate(value)
+    assert caught.value.code == "hidden_character"
+    assert caught.value.message == message
+    assert "当前为" not in caught.value.message
+
+
+def test_the_hidden_character_message_names_the_field_given() -> None:
+    with pytest.raises(IdentifierError) as caught:
+        validate_id_number(f"{ID_FEMALE}\u2066", field="legal_person_id_number", label="法人身份证号")
+    assert caught.value.field == "legal_person_id_number"
+    assert caught.value.message.startswith("「法人身份证号」第19个字符处含有不可见字符")
+    assert id_number_problem(f"{ID_FEMALE}\u200b").code == "hidden_character"  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     ("number", "sex", "birth"),
     [
@@ -67,7 +110,6 @@ def test_sex_and_birth_date_are_derived(number: str, sex: Sex, birth: date) -> N
         ("", "length", "身份证号应为18位，当前为0位"),
         ("11010519491231002A", "character", "身份证号前17位只能是数字，第18位只能是数字或X"),
         ("1101051949123100X2", "character", "身份证号前17位只能是数字，第18位只能是数字或X"),
-        ("１１010519491231002X", "character", "身份证号前17位只能是数字，第18位只能是数字或X"),
         ("00010519491231002X", "region", "身份证号中的地区码000105不是有效的行政区划代码"),
         ("99010519491231002X", "region", "身份证号中的地区码990105不是有效的行政区划代码"),
         ("110105194913310020", "date", "身份证号中的出生日期19491331不是有效日期"),

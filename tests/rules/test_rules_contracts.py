@@ -119,6 +119,22 @@ def test_valid_contracts_have_no_problem():
             (ContractReason.DISPATCH_COMPANY_NOT_FILED, "dispatch_company_uscc"),
         ),
         (replace(DISPATCHED, wage_payer_uscc=X), (ContractReason.PAYER_NOT_RELATED, "wage_payer_uscc")),
+        (
+            replace(OWN, other_contracts=((date(2024, 7, 1), date(2026, 6, 30)),)),
+            (ContractReason.OVERLAPS_OTHER_CONTRACT, "start"),
+        ),
+        (
+            replace(OWN, other_contracts=((date(2023, 1, 1), date(2024, 7, 1)),)),
+            (ContractReason.OVERLAPS_OTHER_CONTRACT, "start"),
+        ),
+        (
+            replace(OWN, other_contracts=((date(2025, 3, 1), None),)),
+            (ContractReason.OVERLAPS_OTHER_CONTRACT, "start"),
+        ),
+        (
+            replace(OWN, contract_type="open_ended", end=None, other_contracts=((date(2030, 1, 1), None),)),
+            (ContractReason.OVERLAPS_OTHER_CONTRACT, "start"),
+        ),
     ],
 )
 def test_each_reason_code(terms, expected):
@@ -177,3 +193,17 @@ def test_contract_payers_problem(payers, dispatch, ok):
         assert (
             problem == "非劳务派遣人员的工资、社保、医保发放单位中至少有一个应为本单位，最多两个可为关联单位"
         )
+
+
+def test_a_renewal_may_follow_the_previous_contract_but_not_repeat_it():
+    # 续签: the new term starts the day after the previous one ends; the same term twice is a duplicate.
+    previous = ((date(2022, 7, 1), date(2024, 6, 30)), (date(2026, 7, 1), None))
+    assert contract_problems(replace(OWN, other_contracts=previous)) == []
+    duplicate = contract_problems(replace(OWN, other_contracts=((OWN.start, OWN.end),)))
+    assert [p.reason for p in duplicate] == [ContractReason.OVERLAPS_OTHER_CONTRACT]
+    assert duplicate[0].message.startswith("该合同与已登记的合同（2024-07-01至2026-06-30）重复")
+    overlap = contract_problems(replace(OWN, other_contracts=((date(2023, 1, 1), date(2024, 7, 1)),)))
+    assert "（2023-01-01至2024-07-01）重叠" in overlap[0].message
+    # An end before the start is said once, not also as an overlap.
+    reversed_term = replace(OWN, end=date(2024, 6, 1), other_contracts=((date(2024, 1, 1), None),))
+    assert [p.reason for p in contract_problems(reversed_term)] == [ContractReason.END_BEFORE_START]

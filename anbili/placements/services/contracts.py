@@ -60,9 +60,12 @@ class _Collected:
             return None
 
 
-def _checked_contract(placement: Placement, employer: Employer, data: dict[str, Any]) -> dict[str, Any]:
-    """Validate one contract's fields: each input parsed, then the contract rules on the facts; raises one
-    ApplicationError carrying every problem. Returns the values to store."""
+def _checked_contract(
+    placement: Placement, employer: Employer, data: dict[str, Any], *, contract_id: int | None = None
+) -> dict[str, Any]:
+    """Validate one contract's fields: each input parsed, then the contract rules on the facts (with the
+    placement's other contracts, `contract_id` being the one edited); raises one ApplicationError carrying
+    every problem. Returns the values to store."""
     year = placement.business_year
     parsed = _Collected()
     is_dispatch = bool(data.get("is_dispatch"))
@@ -97,6 +100,7 @@ def _checked_contract(placement: Placement, employer: Employer, data: dict[str, 
         filed = units.get(company) == RelationKind.DISPATCH and company in filed_companies(
             [company], employer.dpf_region_id, year
         )
+        others = PlacementContract.objects.filter(placement=placement).exclude(pk=contract_id)
         terms = ContractTerms(
             contract_type=contract_type,
             is_dispatch=is_dispatch,
@@ -109,6 +113,7 @@ def _checked_contract(placement: Placement, employer: Employer, data: dict[str, 
             related_units=units,
             dispatch_company_uscc=company,
             dispatch_company_filed=filed,
+            other_contracts=tuple(others.order_by("start", "pk").values_list("start", "end")),
             **payers,
         )
         parsed.errors += [FieldError(p.message, p.field, p.reason.value) for p in contract_problems(terms)]
@@ -222,7 +227,8 @@ def placement_contract_update(
         contract = PlacementContract.objects.filter(pk=contract_id, placement=placement).first()
         if contract is None:
             raise ApplicationError("未找到该合同", code="not_found")
-        for name, value in _checked_contract(placement, employer, contract_fields).items():
+        checked = _checked_contract(placement, employer, contract_fields, contract_id=contract.pk)
+        for name, value in checked.items():
             setattr(contract, name, value)
         _contract_files(contract, employer, actor, contract_upload, dispatch_agreement_upload)
         contract.save()
