@@ -44,12 +44,14 @@ LABELS = {key: header for key, header, _, _ in COLUMNS}
 class RowOutcome:
     CONFIRMED = "confirmed"
     NEEDS_EVIDENCE = "needs_evidence"
+    NEEDS_CONTRACT = "needs_contract"
     WRONG = "wrong"
 
 
 OUTCOME_LABELS = {
     RowOutcome.CONFIRMED: "系统核验通过，已确认",
     RowOutcome.NEEDS_EVIDENCE: "需补充材料",
+    RowOutcome.NEEDS_CONTRACT: "待上传合同附件",
     RowOutcome.WRONG: "数据有误，未登记",
 }
 
@@ -76,10 +78,12 @@ class BulkRow:
 
 @dataclass
 class BulkImportReport:
-    """Per-row report: confirmed, needing evidence (failed months listed) or wrong (column and reason)."""
+    """Per-row report: confirmed, needing evidence (failed months listed), waiting for its contract file (a
+    draft at 合同管理) or wrong (column and reason); and the uploaded files no row names (not stored)."""
 
     file_name: str
     rows: list[BulkRow] = field(default_factory=list)
+    unmatched_files: list[str] = field(default_factory=list)
 
     def _count(self, outcome: str) -> int:
         return sum(1 for row in self.rows if row.outcome == outcome)
@@ -93,6 +97,10 @@ class BulkImportReport:
         return self._count(RowOutcome.NEEDS_EVIDENCE)
 
     @property
+    def needs_contract(self) -> int:
+        return self._count(RowOutcome.NEEDS_CONTRACT)
+
+    @property
     def wrong(self) -> int:
         return self._count(RowOutcome.WRONG)
 
@@ -100,7 +108,18 @@ class BulkImportReport:
     def summary(self) -> str:
         return (
             f"共 {len(self.rows)} 行：系统核验通过并确认 {self.confirmed} 人，"
-            f"需补充材料 {self.needs_evidence} 人，数据有误 {self.wrong} 行"
+            f"需补充材料 {self.needs_evidence} 人，待上传合同附件 {self.needs_contract} 人，"
+            f"数据有误 {self.wrong} 行"
+        )
+
+    @property
+    def unmatched_summary(self) -> str:
+        """The files no row names, or "" when every file found its row."""
+        if not self.unmatched_files:
+            return ""
+        return (
+            f"以下 {len(self.unmatched_files)} 个文件的文件名不是表中任何一行的身份证号，未保存："
+            + "、".join(self.unmatched_files)
         )
 
 

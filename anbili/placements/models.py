@@ -201,8 +201,9 @@ class PlacementContract(models.Model):
     wage_payer_uscc = models.CharField("工资发放单位", max_length=18)
     pension_payer_uscc = models.CharField("社保参保单位", max_length=18)
     medical_payer_uscc = models.CharField("医保参保单位", max_length=18)
-    # Required on every interactive path; empty only for contracts registered from the Excel bulk template,
-    # which carries no files (docs/placements.md "Bulk"); the list then says 合同附件待上传.
+    # Required on every interactive path; empty only for a 批量登记 row whose file was missing or refused
+    # (docs/placements.md "Bulk"): a draft at 合同管理, which says 合同附件待上传. Such a contract never counts:
+    # placement_months_save refuses to confirm or submit the placement until the file is there.
     contract_file = models.ForeignKey(
         "evidence.EvidenceFile",
         verbose_name="合同附件",

@@ -317,12 +317,42 @@ class CertificateForm(forms.Form):
     )
 
 
-class BulkImportForm(forms.Form):
-    """批量登记: the filled Excel template."""
+class _MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): the cleaned value is a list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(_MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class BulkImportForm(NamedForm):
+    """批量登记: the filled Excel template and the contract files (several, or one ZIP, each named by the
+    person's ID number); the checks are the service's."""
 
     file = forms.FileField(
         label="批量登记表（Excel）",
         widget=forms.FileInput(attrs={"accept": ".xlsx"}),
         help_text="请先下载模板，每行填写一名残疾人；身份证号列为文本格式。仅限 .xlsx 文件。",
         error_messages={"required": "请选择要上传的批量登记表", "empty": "上传的批量登记表是空文件"},
+    )
+    contract_files = _MultipleFileField(
+        label="合同附件（可多选，或一个 ZIP 压缩包）",
+        required=False,
+        widget=_MultipleFileInput(attrs={"multiple": True, "accept": f"{ACCEPT},.zip,application/zip"}),
+        help_text=(
+            "每人一个劳动合同（或编制证明）文件，文件名为该人员的身份证号，例如 150102198506150031.pdf；"
+            f"{evidence_hint()}。可一次选择多个文件（最多 100 个），"
+            "人数较多时请把全部文件放入一个 ZIP 压缩包上传。"
+            "没有合同附件的人员保存为草稿，需在“合同管理”中上传后才能计入。"
+        ),
+        # An empty file is refused for its own row by the evidence store, with the row's report.
+        allow_empty_file=True,
     )

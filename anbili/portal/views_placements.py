@@ -677,3 +677,4 @@ def placements_bulk_view(request: HttpRequest) -> HttpResponse:
         "writable": _writable(employer, window),
     }
     return render(request, "portal/placements_bulk.html", context, status=400 if form.errors else 200)
+                contract_files=form.cleaned_data["contract_files"],

@@ -387,6 +387,8 @@ def test_bulk_registration_report_and_zoom(journey, demo, tmp_path):
     _shot(page, "bulk-report")
 
     # 200% zoom (a 640 px wide viewport): the page does not scroll sideways; wide tables scroll in their
+    contract = _pdf(tmp_path, f"{PERSON_ID}.pdf")
+    page.get_by_label("合同附件（可多选，或一个 ZIP 压缩包）").set_input_files(contract)
     # own labelled, focusable region.
     page.set_viewport_size({"width": 640, "height": 900})
     placement = Placement.objects.get(employer=employer, id_number=PERSON_ID)

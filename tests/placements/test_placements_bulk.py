@@ -1,14 +1,17 @@
-"""The Excel template and the bulk registration with its per-row report."""
+"""The Excel template and the bulk registration with its per-row report (the rows' contract files are
+tests/placements/test_placements_bulk_files.py's)."""
 
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from anbili.core.errors import ApplicationError
 from anbili.placements import services
 from anbili.placements.bulk import HEADERS
 from anbili.placements.models import Placement, PlacementStatus, PlacementStep
+from tests.evidence.evidence_files import pdf_bytes
 from tests.placements.placement_data import TODAY, YEAR, new_id_number, registry_person
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +50,21 @@ def _row(
     ]
 
 
-def _import(employer, user, content, name="安置人员.xlsx"):
+def _import(employer, user, content, name="安置人员.xlsx", files=()):
     return services.placements_bulk_import(
-        employer=employer, actor=user, business_year=YEAR, today=TODAY, content=content, file_name=name
+        employer=employer,
+        actor=user,
+        business_year=YEAR,
+        today=TODAY,
+        content=content,
+        file_name=name,
+        contract_files=list(files),
     )
+
+
+def contract_pdf(id_number: str) -> SimpleUploadedFile:
+    """The row's contract file, named by the ID number as the form asks."""
+    return SimpleUploadedFile(f"{id_number}.pdf", pdf_bytes())
 
 
 def test_template_has_the_headers_and_text_id_column():
@@ -82,7 +96,8 @@ def test_rows_are_confirmed_need_evidence_or_wrong_with_row_numbers(employer, us
             _row(good),
         ]
     )
-    report = _import(employer, user, content)
+    files = [contract_pdf(number) for number in (good, partial, unknown)]
+    report = _import(employer, user, content, files=files)
     outcomes = [(r.row_number, r.outcome) for r in report.rows]
     assert outcomes == [
         (2, "confirmed"),
@@ -100,11 +115,13 @@ def test_rows_are_confirmed_need_evidence_or_wrong_with_row_numbers(employer, us
     assert "学历学位证明" in messages[7]
     assert "与第2行重复" in messages[8]
     assert "202510：工资信息、社保参保状态、医保参保状态" in messages[3]
-    assert report.summary == "共 7 行：系统核验通过并确认 1 人，需补充材料 1 人，数据有误 5 行"
+    assert report.summary == (
+        "共 7 行：系统核验通过并确认 1 人，需补充材料 1 人，待上传合同附件 0 人，数据有误 5 行"
+    )
     assert report.rows[0].id_number_masked.startswith("150102") and "*" in report.rows[0].id_number_masked
     confirmed = Placement.objects.get(id_number=good)
     assert confirmed.status == PlacementStatus.CONFIRMED and confirmed.confirmed_by == "system"
-    assert confirmed.contracts.get().contract_file is None
+    assert confirmed.contracts.get().contract_file.original_name == f"{good}.pdf"
     draft = Placement.objects.get(id_number=partial)
     assert draft.status == PlacementStatus.DRAFT and draft.step == PlacementStep.SELECT
     # Wrong rows leave nothing behind.

@@ -828,10 +828,11 @@ def test_bulk_upload_reports_each_row(client_a, membership):
     registry_person(full, "全年通过", membership.employer.uscc, range(1, 13))
     registry_person(partial, "部分通过", membership.employer.uscc, range(1, 7))
     upload = _workbook([_bulk_row(full), _bulk_row(partial), _bulk_row("15010219870505004X", "错号")])
-    response = client_a.post("/portal/placements/bulk/", {"file": upload})
+    files = [pdf(f"{full}.pdf"), pdf(f"{partial}.pdf")]
+    response = client_a.post("/portal/placements/bulk/", {"file": upload, "contract_files": files})
     assert response.status_code == 200
     page = text(response)
-    assert "共 3 行：系统核验通过并确认 1 人，需补充材料 1 人，数据有误 1 行" in page
+    assert "共 3 行：系统核验通过并确认 1 人，需补充材料 1 人，待上传合同附件 0 人，数据有误 1 行" in page
     assert "第5行「身份证号」" in page
     assert "全**过" in page and full not in page
     assert Placement.objects.get(id_number=full).status == PlacementStatus.CONFIRMED

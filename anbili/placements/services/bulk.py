@@ -1,16 +1,21 @@
 """The paths that register many persons at once: 导入上一年申报名单 and the Excel bulk registration (each row
-through the same services as the pages; every problem of a wrong row in the report)."""
+through the same services as the pages; every problem of a wrong row in the report). A bulk row counts only
+with its contract file (named by the ID number, loose or in one ZIP: anbili.placements.bulk_files); a row
+without one stays a draft at 合同管理."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from anbili.core.errors import ApplicationError
 from anbili.employers.models import Employer
 from anbili.placements.bulk import LABELS, BulkImportReport, BulkRow, RowOutcome, read_rows
+from anbili.placements.bulk_files import ContractFile, contract_files_collect
 from anbili.placements.models import (
     ContractRelation,
     ContractType,
@@ -20,7 +25,7 @@ from anbili.placements.models import (
     PlacementStatus,
     PlacementStep,
 )
-from anbili.placements.services.contracts import _checked_contract
+from anbili.placements.services.contracts import _checked_contract, _contract_files
 from anbili.placements.services.guards import advance, check_writable, editable
 from anbili.placements.services.months import placement_months_save
 from anbili.placements.services.registration import placement_person_update, placement_start
@@ -122,10 +127,39 @@ _CONTRACT_WORDS = {label: value for value, label in ContractType.choices} | {"�
 _YES_NO = {"是": True, "否": False}
 
 
+_DRAFT_AT_CONTRACTS = "已保存为草稿（资料待完善），请在“合同管理”中点击“修改”上传合同附件后继续登记"
+
+
+def _stored_contract_file(
+    contract: PlacementContract, employer: Employer, actor: Any, files: list[ContractFile]
+) -> str:
+    """Store the row's one contract file through the evidence store (the type sniffed by content) and
+    attach it; the reason in Chinese when there is none, several, or the store refuses it ("" when stored)."""
+    if not files:
+        return f"未上传该人员的「合同附件」（文件名应为身份证号，如 身份证号.pdf），{_DRAFT_AT_CONTRACTS}"
+    if len(files) > 1:
+        names = "、".join(f.shown for f in files)
+        return (
+            f"有 {len(files)} 个文件对应该身份证号（{names}），「合同附件」只能有一个，{_DRAFT_AT_CONTRACTS}"
+        )
+    try:
+        with files[0].opened() as upload:
+            _contract_files(contract, employer, actor, upload, None)
+    except ApplicationError as exc:
+        return f"「合同附件」{files[0].shown} 未保存：{exc.message}；{_DRAFT_AT_CONTRACTS}"
+    return ""
+
+
 def _bulk_row(
-    employer: Employer, actor: Any, business_year: int, today: date, data: dict[str, str]
+    employer: Employer,
+    actor: Any,
+    business_year: int,
+    today: date,
+    data: dict[str, str],
+    files: list[ContractFile],
 ) -> tuple[str, str, Placement]:
-    """Register one template row through the same services as the pages; returns (outcome, message)."""
+    """Register one template row through the same services as the pages; returns (outcome, message,
+    placement). Without its contract file the row stays a draft at 合同管理."""
     graduate = _YES_NO.get(data["is_graduate"])
     if graduate is None:
         raise ApplicationError("请填写“是”或“否”", field="is_graduate")
@@ -169,8 +203,14 @@ def _bulk_row(
     }
     with transaction.atomic():
         locked = editable(placement.pk, employer, today)
-        # The template carries no files: the contract is stored without one (合同附件待上传).
-        PlacementContract.objects.create(placement=locked, **_checked_contract(locked, employer, fields))
+        contract = PlacementContract(placement=locked, **_checked_contract(locked, employer, fields))
+        problem = _stored_contract_file(contract, employer, actor, files)
+        # Without its file the contract is kept (what the row says is not typed again) and never counts:
+        # the draft waits at 合同管理, and placement_months_save refuses it until the file is there.
+        contract.save()
+        if problem:
+            locked.save()
+            return RowOutcome.NEEDS_CONTRACT, problem, locked
         advance(locked, PlacementStep.VERIFY)
         locked.save()
     months = placement_verify(placement_id=placement.pk, employer=employer, today=today)
@@ -191,16 +231,41 @@ def _bulk_row(
 
 
 def placements_bulk_import(
-    *, employer: Employer, actor: Any, business_year: int, today: date, content: bytes, file_name: str
+    *,
+    employer: Employer,
+    actor: Any,
+    business_year: int,
+    today: date,
+    content: bytes,
+    file_name: str,
+    contract_files: Sequence[UploadedFile] = (),
 ) -> BulkImportReport:
-    """Excel bulk registration: each row is registered and verified on its own (a wrong row changes
-    nothing); the report says per row confirmed / needs evidence / wrong and why."""
+    """Excel bulk registration with the contract files (several, or one ZIP, each named by the ID number):
+    each row is registered and verified on its own (a wrong row changes nothing); the report says per row
+    confirmed / needs evidence / waits for its contract file / wrong and why, and lists the files no row
+    names (never stored). A hostile or damaged archive is refused before any row is registered."""
     with transaction.atomic():
         check_writable(employer, business_year, today)
     rows = read_rows(content, file_name)
     if not rows:
         raise ApplicationError("模板中没有填写任何人员", field="file", code="empty")
-    report = BulkImportReport(file_name=file_name)
+    with contract_files_collect(contract_files) as files:
+        report = _bulk_rows(employer, actor, business_year, today, rows, files.for_row)
+        report.file_name = file_name
+        report.unmatched_files = files.unmatched([data["id_number"] for _, data in rows])
+    return report
+
+
+def _bulk_rows(
+    employer: Employer,
+    actor: Any,
+    business_year: int,
+    today: date,
+    rows: list[tuple[int, dict[str, str]]],
+    files_for: Callable[[str], list[ContractFile]],
+) -> BulkImportReport:
+    """Each row in its own savepoint, with the files its ID number names."""
+    report = BulkImportReport(file_name="")
     seen: dict[str, int] = {}
     for number, data in rows:
         id_number = data["id_number"].upper()
@@ -214,7 +279,9 @@ def placements_bulk_import(
         seen[id_number] = number
         try:
             with transaction.atomic():
-                outcome, message, placement = _bulk_row(employer, actor, business_year, today, data)
+                outcome, message, placement = _bulk_row(
+                    employer, actor, business_year, today, data, files_for(id_number)
+                )
         except ApplicationError as exc:
             report.rows.append(
                 BulkRow(number, id_number, data["name"], RowOutcome.WRONG, _row_problems(number, exc))

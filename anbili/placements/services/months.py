@@ -186,6 +186,24 @@ def _decide_months(
     return pending
 
 
+def _check_contract_files(placement: Placement) -> None:
+    """A contract without its file never counts: no placement is confirmed or sent to review while one of
+    its contracts lacks the 合同附件 (a 批量登记 row without its file, a copy of such a contract), or a
+    dispatch contract its 劳务派遣协议."""
+    missing: list[str] = []
+    for number, contract in enumerate(placement.contracts.order_by("start", "pk"), start=1):
+        if contract.contract_file_id is None:
+            missing.append(f"第{number}份合同（{contract.start:%Y-%m-%d} 起）未上传「合同附件」")
+        if contract.is_dispatch and contract.dispatch_agreement_file_id is None:
+            missing.append(f"第{number}份合同（{contract.start:%Y-%m-%d} 起）未上传「劳务派遣协议」")
+    if missing:
+        raise ApplicationError(
+            f"{'；'.join(missing)}。请在“合同管理”中点击“修改”上传后再保存",
+            field="contract_upload",
+            code="contract_file",
+        )
+
+
 def placement_months_save(
     *,
     placement_id: int,
@@ -201,6 +219,7 @@ def placement_months_save(
         placement = editable(placement_id, employer, today)
         if STEP_ORDER.index(placement.step) < STEP_ORDER.index(PlacementStep.VERIFY):
             raise ApplicationError("请先完成基本信息和合同管理，再勾选安置月份", field="months", code="step")
+        _check_contract_files(placement)
         rows = {row.month: row for row in verify_one(placement)}
         chosen = _chosen_months(placement, rows, months)
         stored = _stored_evidence(placement, actor, rows, chosen, evidence or {})
