@@ -19,7 +19,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from anbili.core.errors import ApplicationError
 from anbili.core.inputs import hidden_character_position
+from anbili.core.phone import MOBILE_HINT, PHONE_HINT, validate_phone
 
 # A message still in Django's words is one of these objects (the fields copy them, never re-create them).
 _DJANGO_DEFAULTS: dict[type, dict[str, Any]] = {}
@@ -44,6 +46,28 @@ def text_field(
             "max_length": f"「{label}」不能超过 %(limit_value)d 个字",
         },
     )
+
+
+class PhoneField(forms.CharField):
+    """A phone input checked on the page by the one phone check (`anbili.core.phone.validate_phone`, which the
+    services apply again for the other paths); `mobile_only` for a 手机号 that receives SMS."""
+
+    def __init__(self, *, label: str, mobile_only: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("help_text", MOBILE_HINT if mobile_only else PHONE_HINT)
+        super().__init__(label=label, **kwargs)
+        self.mobile_only = mobile_only
+        self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text:
+            return text
+        try:
+            label = str(self.label)
+            return validate_phone(text, field="", label=label, required=False, mobile_only=self.mobile_only)
+        except ApplicationError as exc:
+            raise ValidationError(exc.message, code=exc.code) from None
 
 
 def _required(field: forms.Field, label: str) -> str:
@@ -83,7 +107,7 @@ def _text_messages(field: forms.CharField, label: str) -> dict[str, str]:
         "invalid": f"「{label}」{invalid}",
         "max_length": f"「{label}」不能超过 %(limit_value)d 个字（当前 %(show_value)d 个）",
         "min_length": f"「{label}」至少 %(limit_value)d 个字（当前 %(show_value)d 个）",
-        "null_characters_not_allowed": f"「{label}」含有空字符（\\x00），请删除后重新填写",
+        "null_characters_not_allowed": f"「{label}」不能包含空字符（\\x00），请删除后重新填写",
     }
 
 
@@ -131,7 +155,8 @@ def _django_defaults(cls: type) -> dict[str, Any]:
 
 
 class HiddenCharacterValidator:
-    """Refuses a zero-width, bidi-control or other invisible character, saying where it is."""
+    """Refuses a zero-width, bidi-control or other invisible character, saying where it is (a NUL byte is
+    Django's own validator's, whose message names the field too)."""
 
     code = "hidden_character"
 
@@ -139,7 +164,8 @@ class HiddenCharacterValidator:
         self.label = label
 
     def __call__(self, value: Any) -> None:
-        position = hidden_character_position(str(value)) if value else None
+        # The NUL is replaced by a visible character so that the positions stay those typed.
+        position = hidden_character_position(str(value).replace("\x00", " ")) if value else None
         if position is not None:
             raise ValidationError(
                 f"「{self.label}」第{position}个字符处含有不可见字符，请删除后重新输入", code=self.code
@@ -150,6 +176,9 @@ class HiddenCharacterValidator:
 
     def __hash__(self) -> int:
         return hash((self.code, self.label))
+
+
+_HIDDEN_CODES = frozenset({HiddenCharacterValidator.code, "null_characters_not_allowed"})
 
 
 def name_messages(field: forms.Field) -> None:
@@ -180,7 +209,7 @@ class NamedForm(forms.Form):
     def add_error(self, field: str | None, error: Any) -> None:
         # A hidden character is the one thing to fix: the length it seems to add is not the user's doing.
         if isinstance(error, ValidationError) and not hasattr(error, "error_dict"):
-            hidden = [e for e in error.error_list if e.code == HiddenCharacterValidator.code]
+            hidden = [e for e in error.error_list if e.code in _HIDDEN_CODES]
             if hidden:
                 error = ValidationError(hidden)
         super().add_error(field, error)

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from anbili.accounts.models import StaffRole
 from anbili.employers.models import UnitNature
+from anbili.forms import NamedForm, PhoneField
 from anbili.regions.models import Region, RegionLevel
 
 
-class LoginForm(forms.Form):
+class LoginForm(NamedForm):
     account = forms.CharField(label="统一社会信用代码或经办人账号", max_length=64)
     password = forms.CharField(
         label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
@@ -58,14 +59,15 @@ def county_choices() -> list[tuple[str, str]]:
     ]
 
 
-class RegisterForm(forms.Form):
-    uscc = forms.CharField(label="统一社会信用代码", max_length=18, min_length=18)
+class RegisterForm(NamedForm):
+    # No min_length: the service says what is wrong with a short code ("应为18位，当前为17位").
+    uscc = forms.CharField(label="统一社会信用代码", max_length=18)
     unit_name = forms.CharField(label="单位名称", max_length=200)
     nature = forms.ChoiceField(label="单位性质", choices=[("", "请选择"), *UnitNature.choices])
     region_code = forms.ChoiceField(label="残联主管部门（所在区县）", choices=())
     legal_person_name = forms.CharField(label="法人姓名", max_length=50)
-    legal_person_id_number = forms.CharField(label="法人身份证号", max_length=18, min_length=18)
-    phone = forms.CharField(label="法人手机号", max_length=20)
+    legal_person_id_number = forms.CharField(label="法人身份证号", max_length=18)
+    phone = PhoneField(label="法人手机号", mobile_only=True, max_length=20)
     password = forms.CharField(
         label="密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -86,10 +88,10 @@ class RegisterForm(forms.Form):
         return data
 
 
-class AgentForm(forms.Form):
+class AgentForm(NamedForm):
     username = forms.CharField(label="经办人账号", max_length=64, help_text="用于登录，至少4个字符")
     full_name = forms.CharField(label="经办人姓名", max_length=50)
-    phone = forms.CharField(label="经办人手机号", max_length=20)
+    phone = PhoneField(label="经办人手机号", mobile_only=True, max_length=20)
     valid_from = forms.DateField(
         label="授权开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -109,7 +111,7 @@ class AgentForm(forms.Form):
         self.fields["valid_until"].initial = today + timedelta(days=365)
 
 
-class AgentPeriodForm(forms.Form):
+class AgentPeriodForm(NamedForm):
     valid_from = forms.DateField(
         label="授权开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -118,7 +120,7 @@ class AgentPeriodForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(NamedForm):
     old_password = forms.CharField(
         label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -138,14 +140,14 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class SwitchUnitForm(forms.Form):
+class SwitchUnitForm(NamedForm):
     employer_id = forms.IntegerField(label="切换单位")
 
 
-class StaffForm(forms.Form):
+class StaffForm(NamedForm):
     username = forms.CharField(label="用户名", max_length=64, help_text="用于登录申办系统，至少3个字符")
     full_name = forms.CharField(label="姓名", max_length=50)
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    phone = PhoneField(label="手机号", mobile_only=True, max_length=20, required=False)
     # A national admin has no region, so it is not created here (see staff_create).
     role = forms.ChoiceField(
         label="角色",

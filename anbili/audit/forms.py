@@ -8,9 +8,10 @@ from django import forms
 
 from anbili.audit.models import AuditAction
 from anbili.audit.selectors import AuditSearch
+from anbili.forms import NamedForm
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(NamedForm):
     action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部操作"), *AuditAction.choices])
     actor = forms.CharField(label="操作人账号", max_length=150, required=False)
     target = forms.CharField(

@@ -4,15 +4,16 @@ from collections.abc import Iterable
 
 from django import forms
 
+from anbili.forms import NamedForm
 from anbili.notices.services import BODY_MAX, TITLE_MAX
 from anbili.regions.models import Region
 
 
-class NoticeSearchForm(forms.Form):
+class NoticeSearchForm(NamedForm):
     q = forms.CharField(label="搜索关键字", max_length=50, required=False)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(NamedForm):
     title = forms.CharField(label="标题", max_length=TITLE_MAX)
     body = forms.CharField(
         label="内容", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}), help_text="空行分段"

@@ -4,9 +4,9 @@
 from django import forms
 
 from anbili.core.errors import ApplicationError
-from anbili.forms import NamedForm, required_messages, text_field
+from anbili.forms import NamedForm, PhoneField, required_messages, text_field
 
-__all__ = ["NamedForm", "form_add_application_error", "required_messages", "text_field"]
+__all__ = ["NamedForm", "PhoneField", "form_add_application_error", "required_messages", "text_field"]
 
 
 def form_add_application_error(form: forms.Form, exc: ApplicationError) -> None:

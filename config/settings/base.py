@@ -104,10 +104,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's checks, worded in Chinese (anbili/accounts/passwords.py); the similarity check compares the account
+# name, the person's name, ID number and phone, and refuses a password containing the account name.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "anbili.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "anbili.accounts.passwords.NumericPasswordValidator"},
+    {"NAME": "anbili.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "anbili.accounts.passwords.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "portal:login"
 # Where provincial SSO (below) lands after its callback; it serves employers, whose home is the portal.

@@ -119,7 +119,7 @@ def test_agent_period_that_ends_before_it_starts_is_refused(client, regions):
         {
             "username": "hr_clerk",
             "full_name": "人事专员",
-            "phone": "137",
+            "phone": "13700000000",
             "valid_from": today.isoformat(),
             "valid_until": (today - timedelta(days=1)).isoformat(),
             "password": "Agent@Pass2026",

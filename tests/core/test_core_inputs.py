@@ -87,3 +87,21 @@ def test_one_error_can_carry_several_field_errors():
     assert [e.field for e in many.errors] == ["start", "end", "x"]
     with pytest.raises(ValueError):
         ApplicationError.of([])
+
+
+def test_search_text_is_normalised_and_drops_hidden_characters():
+    from anbili.core.inputs import search_text
+
+    assert search_text("  施\u200b嵘　 ") == "施嵘"
+    assert search_text("１５０１０２") == "150102"
+    assert search_text("150102＊＊＊＊1234") == "150102****1234"
+    assert search_text(None) == ""
+
+
+def test_joined_messages_have_no_stray_punctuation():
+    from anbili.core.messages import join_messages
+
+    assert join_messages(["密码至少需要 8 位。", "密码不能全是数字；", "密码不能全是数字"]) == (
+        "密码至少需要 8 位；密码不能全是数字"
+    )
+    assert join_messages(["请填写「姓名」", "", "。"]) == "请填写「姓名」"

@@ -4,6 +4,8 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
 
+from anbili.core.messages import join_messages
+
 register = template.Library()
 
 
@@ -31,4 +33,10 @@ def field_group(field: BoundField) -> dict[str, object]:
     attrs["class"] = css
     if described:
         attrs["aria-describedby"] = " ".join(described)
-    return {"field": field, "widget": SafeString(field.as_widget(attrs=attrs)), "is_check": "check" in css}
+    return {
+        "field": field,
+        "widget": SafeString(field.as_widget(attrs=attrs)),
+        "is_check": "check" in css,
+        # Several problems of one field on one line, without stray punctuation ("。；").
+        "errors": join_messages(field.errors),
+    }
