@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +47,34 @@ class ApplicationError(Exception):
         first = errors[0]
         message = "；".join(dict.fromkeys(error.message for error in errors))
         return cls(message, field=first.field, code=first.code, errors=errors)
+
+
+class ErrorCollector:
+    """Runs each check of a form's inputs and keeps every refusal, so that the form shows all of its problems
+    at once instead of one per submit.
+
+        check = ErrorCollector()
+        name = check(text_value, data.name, "name", "姓名")  # None when refused
+        check.raise_if_any()  # one ApplicationError.of(every problem), in the order checked
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def __call__(self, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        try:
+            return parse(*args, **kwargs)
+        except ApplicationError as exc:
+            self.errors.extend(exc.errors)
+            return None
+
+    def add(self, message: str, field: str | None = None, code: str = "invalid") -> None:
+        self.errors.append(FieldError(message, field, code))
+
+    def failed(self, field: str) -> bool:
+        """Whether a problem was already found at `field` (later checks of it are then pointless)."""
+        return any(error.field == field for error in self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ApplicationError.of(self.errors)

@@ -6,7 +6,14 @@ from django import forms
 from anbili.core.errors import ApplicationError
 from anbili.forms import NamedForm, PhoneField, required_messages, text_field
 
-__all__ = ["NamedForm", "PhoneField", "form_add_application_error", "required_messages", "text_field"]
+__all__ = [
+    "NamedForm",
+    "PhoneField",
+    "form_add_application_error",
+    "form_add_other_errors",
+    "required_messages",
+    "text_field",
+]
 
 
 def form_add_application_error(form: forms.Form, exc: ApplicationError) -> None:
@@ -15,3 +22,14 @@ def form_add_application_error(form: forms.Form, exc: ApplicationError) -> None:
     for error in exc.errors:
         field = error.field if error.field in form.fields else None
         form.add_error(field, error.message)
+
+
+def form_add_other_errors(form: forms.Form, exc: ApplicationError) -> None:
+    """Like form_add_application_error for a form that already refused some fields itself: the service's
+    problems at the other fields are added, so that one submit shows every problem (a field keeps the
+    form's own message rather than a second one about the same input)."""
+    faulted = set(form.errors)
+    for error in exc.errors:
+        field = error.field if error.field in form.fields else None
+        if field is None or field not in faulted:
+            form.add_error(field, error.message)
