@@ -16,7 +16,7 @@ from anbili.employers.selectors import region_choices
 from anbili.evidence.forms import ACCEPT, EvidenceFileField, evidence_hint
 from anbili.placements.models import Placement, PlacementContract
 from anbili.registry.models import CertificateType
-from anbili.web.forms import required_messages, text_field
+from anbili.web.forms import NamedForm, PhoneField, required_messages, text_field
 
 BLANK = [("", "请选择")]
 YES_NO = [("", "请选择"), ("1", "是"), ("0", "否")]
@@ -84,7 +84,7 @@ def yes_no_initial(value: bool | None) -> str:
     return "" if value is None else ("1" if value else "0")
 
 
-class PlacementSearchForm(forms.Form):
+class PlacementSearchForm(NamedForm):
     """The list's search box as a form: a bad value (a NUL byte) is a message on the box, not a query."""
 
     q = forms.CharField(
@@ -98,7 +98,7 @@ class PlacementSearchForm(forms.Form):
         return str(self.cleaned_data["q"])[:50]
 
 
-class PlacementAddForm(forms.Form):
+class PlacementAddForm(NamedForm):
     """添加残疾人: the ID number; the registry fills the rest (输入身份证号，残疾人基本信息会自动带出来)."""
 
     id_number = text_field(
@@ -110,7 +110,7 @@ class PlacementAddForm(forms.Form):
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
 
-class PlacementPersonForm(forms.Form):
+class PlacementPersonForm(NamedForm):
     """基本信息 in the order of seed 004; 性别 and 年龄 come from the ID number and are only shown."""
 
     name = text_field("姓名", max_length=50)
@@ -118,11 +118,11 @@ class PlacementPersonForm(forms.Form):
     household_region = _select(
         "户籍地", help_text="户籍地下拉选如果没有残疾人户籍地信息，就调整一下户籍地类型下的选项"
     )
-    phone = text_field("联系电话", max_length=30)
+    phone = PhoneField(label="联系电话")
     household_address = text_field("户籍地址")
     education = _select("文化程度", required=False)
     guardian_name = text_field("监护人姓名", required=False, max_length=50)
-    guardian_phone = text_field("监护人电话", required=False, max_length=30)
+    guardian_phone = PhoneField(label="监护人电话", required=False)
     is_graduate = _yes_no("是否高校毕业生", help_text="如果是高校毕业生的话，需上传学位学历信息")
     school = text_field("毕业院校", required=False, max_length=100)
     degree = _select("学历", required=False)
@@ -183,7 +183,7 @@ def _unit_label(uscc: str, name: str, prefix: str) -> str:
     return f"{prefix}：{name}（{uscc}）"
 
 
-class ContractForm(forms.Form):
+class ContractForm(NamedForm):
     """One contract of 合同管理 (seed 004's columns); payers: the employer or its related units."""
 
     is_dispatch = _yes_no("是否为劳务派遣")
@@ -285,7 +285,7 @@ class ContractForm(forms.Form):
         }
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(NamedForm):
     """残疾证管理 + 添加: a historical certificate issued within the business year, with its image."""
 
     number = text_field(

@@ -19,7 +19,7 @@ from anbili.employers.selectors import region_choices
 from anbili.employers.validation import PHONE_HINT
 from anbili.evidence.forms import ACCEPT, EvidenceFileField, evidence_hint
 from anbili.regions.models import Region, RegionLevel
-from anbili.web.forms import required_messages, text_field
+from anbili.web.forms import NamedForm, PhoneField, required_messages, text_field
 
 BLANK = [("", "请选择")]
 
@@ -36,7 +36,7 @@ def _select(label: str, choices: Any, help_text: str = "") -> forms.ChoiceField:
     )
 
 
-class UnitInfoForm(forms.Form):
+class UnitInfoForm(NamedForm):
     """单位基本信息, in the order of seed 004's screen; starred (required) fields as on that screen."""
 
     tax_registration_number = text_field(
@@ -58,11 +58,11 @@ class UnitInfoForm(forms.Form):
     admin_region_code = _select("单位所属行政区", [], help_text="用人单位注册登记的所在地，请选择到区县")
     legal_person_name = text_field("法人姓名", max_length=50)
     legal_person_id_number = text_field("法人身份证号", max_length=18, help_text="18 位居民身份证号码")
-    legal_person_phone = text_field("法人电话", max_length=30, help_text=PHONE_HINT)
+    legal_person_phone = PhoneField(label="法人电话")
     organization_code = text_field(
         "组织机构代码", required=False, max_length=10, help_text="9 位，可写作 XXXXXXXX-X；没有可不填"
     )
-    phone = text_field("单位电话", required=False, max_length=30)
+    phone = PhoneField(label="单位电话", required=False)
     employee_count = forms.IntegerField(
         label="上年度职工数",
         required=False,
@@ -76,7 +76,9 @@ class UnitInfoForm(forms.Form):
         },
     )
     agent_name = text_field("经办人姓名", max_length=50)
-    agent_phone = text_field("经办人电话", max_length=30, help_text="建议填写手机号，以便接收业务短信通知")
+    agent_phone = PhoneField(
+        label="经办人电话", help_text=f"{PHONE_HINT}；建议填写手机号，以便接收业务短信通知"
+    )
     business_address = text_field("单位经营地址")
     registered_address = text_field("单位注册地址")
 
@@ -120,7 +122,7 @@ class UnitInfoForm(forms.Form):
         return initial
 
 
-class RelatedUnitForm(forms.Form):
+class RelatedUnitForm(NamedForm):
     """One related unit: relation, USCC, name and the agreement file (劳务派遣协议 or 关联证明材料)."""
 
     relation = _select("关联关系", BLANK + list(RelationKind.choices))
@@ -143,7 +145,7 @@ class RelatedUnitForm(forms.Form):
             )
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(NamedForm):
     """残保金计算器 (seed 001/003: 单位员工数、单位月平均工资、安置人月数). Numbers stay text here: the levy
     parser that the API also uses checks them, so the page and the API refuse the same input alike."""
 
