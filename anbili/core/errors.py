@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from anbili.core.messages import join_messages
+
 T = TypeVar("T")
 
 
@@ -45,7 +47,7 @@ class ApplicationError(Exception):
         if not errors:
             raise ValueError("ApplicationError.of needs at least one error")
         first = errors[0]
-        message = "；".join(dict.fromkeys(error.message for error in errors))
+        message = join_messages(error.message for error in errors)
         return cls(message, field=first.field, code=first.code, errors=errors)
 
 
