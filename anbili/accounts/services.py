@@ -20,19 +20,24 @@ from anbili.accounts.models import (
     StaffRole,
     User,
 )
-from anbili.core.errors import ApplicationError
+from anbili.core.errors import ApplicationError, ErrorCollector, FieldError
 from anbili.core.identifiers import IdentifierError, validate_id_number, validate_uscc
+from anbili.core.inputs import text_value
 from anbili.employers.models import Employer
+from anbili.employers.validation import validate_phone
 from anbili.regions.models import Region, RegionLevel
 
 SESSION_EMPLOYER = "current_employer_id"
 
 
 def _password_check(password: str, user: User | None = None, *, field: str = "password") -> None:
+    """settings.AUTH_PASSWORD_VALIDATORS (anbili/accounts/passwords.py): each refusal at the field."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ApplicationError("；".join(exc.messages), field=field) from exc
+        raise ApplicationError.of(
+            [FieldError(message, field, "password") for message in exc.messages]
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -103,35 +108,38 @@ def employer_register(
     phone: str,
     password: str,
 ) -> Membership:
-    """法人注册: create the unit and its legal person's account (one account per legal person)."""
-    try:
-        uscc = validate_uscc(uscc)
-    except IdentifierError as exc:
-        raise ApplicationError(exc.message, field="uscc") from exc
-    try:
-        id_number = validate_id_number(legal_person_id_number)
-    except IdentifierError as exc:
-        raise ApplicationError(exc.message, field="legal_person_id_number") from exc
-    if not unit_name.strip():
-        raise ApplicationError("请填写单位名称", field="unit_name")
-    if not legal_person_name.strip():
-        raise ApplicationError("请填写法人姓名", field="legal_person_name")
-    region = _county(region_code, "region_code")
-    if Employer.objects.filter(uscc=uscc).exists():
-        raise ApplicationError("该统一社会信用代码已注册，请直接登录或找回密码", field="uscc")
-    if User.objects.filter(username=id_number).exists():
-        raise ApplicationError(
+    """法人注册: create the unit and its legal person's account (one account per legal person). Every input
+    is checked (normalised by core: names never keep a hidden character), every problem reported at once."""
+    check = ErrorCollector()
+    uscc = check(validate_uscc, uscc, field="uscc") or ""
+    unit_name = check(text_value, unit_name, "unit_name", "单位名称") or ""
+    region = check(_county, region_code, "region_code")
+    legal_person_name = check(text_value, legal_person_name, "legal_person_name", "法人姓名", limit=50) or ""
+    id_number = (
+        check(
+            validate_id_number, legal_person_id_number, field="legal_person_id_number", label="法人身份证号"
+        )
+        or ""
+    )
+    phone = check(validate_phone, phone, field="phone", label="法人手机号", mobile_only=True) or ""
+    if uscc and Employer.objects.filter(uscc=uscc).exists():
+        check.add("该统一社会信用代码已注册，请直接登录或找回密码", "uscc", "duplicate")
+    if id_number and User.objects.filter(username=id_number).exists():
+        check.add(
             "该法定代表人已有账号（每位法人只能拥有一个账号），请登录后在用户中心新增单位",
-            field="legal_person_id_number",
+            "legal_person_id_number",
+            "duplicate",
         )
     user = User(
         username=id_number,
         kind=AccountKind.LEGAL_PERSON,
-        full_name=legal_person_name.strip(),
+        full_name=legal_person_name,
         id_number=id_number,
-        phone=phone.strip(),
+        phone=phone,
     )
-    _password_check(password, user)
+    check(_password_check, password, user)
+    check.raise_if_any()
+    assert region is not None
     user.set_password(password)
     # The checks above read before either of two simultaneous registrations wrote: the unique constraints
     # decide, each in a savepoint so that the refusal leaves the outer transaction usable to roll back.
@@ -147,12 +155,12 @@ def employer_register(
         with transaction.atomic():
             employer = Employer.objects.create(
                 uscc=uscc,
-                name=unit_name.strip(),
+                name=unit_name,
                 nature=nature,
                 dpf_region=region,
                 tax_region=region,
                 admin_region=region,
-                legal_person_name=legal_person_name.strip(),
+                legal_person_name=legal_person_name,
             )
     except IntegrityError as exc:
         raise ApplicationError("该统一社会信用代码已注册，请直接登录或找回密码", field="uscc") from exc
@@ -278,11 +286,11 @@ def staff_create(
     created_by: User | None = None,
 ) -> User:
     """Create a DPF staff account with a role and a region, within the creating admin's jurisdiction."""
-    username, full_name = username.strip(), full_name.strip()
+    username = text_value(username, "username", "用户名", limit=64)
     if len(username) < 3:
         raise ApplicationError("用户名至少3个字符", field="username")
-    if not full_name:
-        raise ApplicationError("请填写姓名", field="full_name")
+    full_name = text_value(full_name, "full_name", "姓名", limit=50)
+    phone = validate_phone(phone, field="phone", label="手机号", required=False, mobile_only=True)
     if role not in StaffRole.values:
         raise ApplicationError("请选择角色", field="role")
     if role == StaffRole.NATIONAL_ADMIN:
