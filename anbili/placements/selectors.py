@@ -3,7 +3,7 @@ verification table rows."""
 
 from __future__ import annotations
 
-import contextlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,8 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from anbili.core.errors import ApplicationError
-from anbili.core.identifiers import validate_id_number
+from anbili.core.inputs import search_text
 from anbili.core.month import Month
 from anbili.employers.models import Employer
 from anbili.employers.selectors import PlacementFigures
@@ -41,7 +40,8 @@ REGRESSED = Q(regressed_at__isnull=False, auto_passed=False, outcome__in=CONFIRM
 
 def placement_list(employer: Employer, business_year: int, *, query: str = "") -> QuerySet[Placement]:
     """The list (安置人员列表) with 安置登记/确认/核定/不通过 (月) and the certificate number annotated, in
-    one query whatever the number of rows; `query` matches the ID number or the name."""
+    one query whatever the number of rows; `query` matches the name, or the ID number by its start, its last
+    digits (the list shows numbers masked 6 + 4, so a clerk reads the last four) or both as shown masked."""
     selected = Q(months__selected=True)
     confirmed = selected & Q(months__outcome__in=CONFIRMED_OUTCOMES)
     certificate = (
@@ -71,13 +71,31 @@ def placement_list(employer: Employer, business_year: int, *, query: str = "") -
         )
         .order_by("-registered_at", "-pk")
     )
-    text = " ".join((query or "").split())
-    if text:
-        condition = Q(name__icontains=text) | Q(id_number__startswith=text.upper())
-        with contextlib.suppress(ApplicationError):
-            condition |= Q(id_number=validate_id_number(text, field=None))
-        queryset = queryset.filter(condition)
-    return queryset
+    condition = _search_condition(search_text(query))
+    return queryset.filter(condition) if condition is not None else queryset
+
+
+_ID_PART = re.compile(r"[0-9]{1,17}[0-9X]?")
+_MASKED = re.compile(r"([0-9]{0,17})\*+([0-9]{0,17}[0-9X]?)")
+# The fewest typed characters searched for at the end of ID numbers (fewer would match most of the list).
+MIN_TAIL = 4
+
+
+def _search_condition(text: str) -> Q | None:
+    """The filter of the list's search box (text already normalised by `search_text`)."""
+    if not text:
+        return None
+    condition = Q(name__icontains=text)
+    number = text.replace(" ", "").upper()
+    if _ID_PART.fullmatch(number):
+        condition |= Q(id_number__startswith=number)
+        if len(number) >= MIN_TAIL:
+            condition |= Q(id_number__endswith=number)
+    elif masked := _MASKED.fullmatch(number):
+        head, tail = masked.groups()
+        if head or tail:
+            condition |= Q(id_number__startswith=head, id_number__endswith=tail)
+    return condition
 
 
 @dataclass(frozen=True)
