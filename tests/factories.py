@@ -91,3 +91,15 @@ class UnitYearProfileFactory(factory.django.DjangoModelFactory):
     business_address = "内蒙古自治区呼和浩特市新城区新华大街1号"
     registered_address = "内蒙古自治区呼和浩特市新城区新华大街1号"
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def unit_info_saved(employer: Employer, business_year: int | None = None) -> UnitYearProfile:
+    """The business year's unit information saved (confirmed): placements of the year may then start."""
+    year = business_year if business_year is not None else timezone.localdate().year - 1
+    profile = UnitYearProfile.objects.filter(employer=employer, business_year=year).first()
+    if profile is None:
+        profile = UnitYearProfileFactory(employer=employer, business_year=year)
+    elif profile.confirmed_at is None:
+        profile.confirmed_at = timezone.now()
+        profile.save(update_fields=["confirmed_at"])
+    return profile

@@ -25,7 +25,15 @@ from anbili.accounts.models import (
 )
 from anbili.accounts.permissions import system_admin_group
 from anbili.core.identifiers import make_id_number, make_uscc
-from anbili.employers.models import EconomicType, Employer, Industry, RelatedUnit, RelationKind, UnitNature
+from anbili.employers.models import (
+    EconomicType,
+    Employer,
+    Industry,
+    RelatedUnit,
+    RelationKind,
+    UnitNature,
+    UnitYearProfile,
+)
 from anbili.evidence.models import EvidencePurpose
 from anbili.evidence.services import evidence_store
 from anbili.notices.models import Notice
@@ -116,6 +124,21 @@ def _employer(spec: UnitSpec, legal_person_name: str, legal_person_id_number: st
     return employer
 
 
+def _unit_year_profile(employer: Employer, business_year: int, agent_name: str) -> None:
+    UnitYearProfile.objects.get_or_create(
+        employer=employer,
+        business_year=business_year,
+        defaults={
+            "employee_count": 388,
+            "agent_name": agent_name,
+            "agent_phone": "13900000000",
+            "business_address": f"{employer.dpf_region.full_name}演示路1号",
+            "registered_address": f"{employer.dpf_region.full_name}演示路1号",
+            "confirmed_at": timezone.now(),
+        },
+    )
+
+
 def _user(username: str, **fields: object) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -162,6 +185,10 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
         first_units.append(_employer(units[0], name, id_number))
 
     qingcheng, ganjiang, _hospital = first_units
+    # 青城电子 and 赣江食品 have saved this year's unit information, so placements can start at once; 鹿城物流 and
+    # 兴和县人民医院 show a first use (seed 001: 首次使用系统…需先对本单位信息进行维护管理).
+    for unit, agent_name in ((qingcheng, "刘芳"), (ganjiang, "李秀英")):
+        _unit_year_profile(unit, today.year - 1, agent_name)
     legal_qc = User.objects.get(
         memberships__employer=qingcheng, memberships__role=MembershipRole.LEGAL_PERSON
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -92,12 +92,51 @@ def declaration_window_state(employer: Employer, *, today: date) -> WindowState:
 
 @dataclass(frozen=True)
 class ProgressStep:
-    """One step of the home page's progress bar, with its state in words (never colour alone)."""
+    """One step of the home page's progress bar, with its state in words (never colour alone).
+
+    `state` is done | current (in progress, or the employer's turn) | attention (needs the employer's action)
+    | todo (not started); `is_current` marks the one step the employer is at (aria-current="step"); `link` is
+    the URL name of the screen where the step is done, shown while it is not."""
 
     label: str
-    state: str  # done | current | todo
+    state: str
     state_text: str
     detail: str
+    is_current: bool = False
+    link: str = ""
+    link_text: str = ""
+
+
+STATE_TEXTS = {"done": "已完成", "current": "进行中", "attention": "需处理", "todo": "未开始"}
+
+
+@dataclass(frozen=True)
+class PlacementProgress:
+    """The business year's placements by status, as the progress steps read them (all zero: none yet)."""
+
+    draft: int = 0  # 资料待完善
+    pending: int = 0  # 待审核
+    confirmed: int = 0  # 已审核确认 (by the system or a reviewer)
+    partly_rejected: int = 0  # 部分审核不通过
+    rejected: int = 0  # 审核不通过
+
+    @property
+    def registered(self) -> int:
+        return self.draft + self.submitted
+
+    @property
+    def submitted(self) -> int:
+        return self.pending + self.confirmed + self.partly_rejected + self.rejected
+
+
+@dataclass(frozen=True)
+class DeclarationProgress:
+    """The year's declaration (完成申报) and its sending to the tax authority (发送税务), for the last two
+    steps. Hook: the declaration does not exist yet; its issue passes `declaration_for` to
+    employer_home_summary, and until then both steps follow from the placements alone."""
+
+    completed_at: datetime | None = None
+    sent_to_tax_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +146,8 @@ class PlacementFigures:
     counters: tuple[tuple[str, int], ...]
     # (month "2025-01", persons registered, persons confirmed) for the chart and its table.
     monthly: tuple[tuple[str, int, int], ...]
+    # The same placements by status, for the progress steps.
+    progress: PlacementProgress = PlacementProgress()
 
     @property
     def chart_data(self) -> dict[str, list[object]]:
@@ -146,32 +187,124 @@ class HomeSummary:
         return self.window.problem
 
 
-def _progress(profile: UnitYearProfile | None, business_year: int) -> tuple[ProgressStep, ...]:
-    unit_done = profile is not None and profile.is_confirmed
-    if unit_done and profile is not None and profile.confirmed_at:
-        confirmed_on = timezone.localtime(profile.confirmed_at).date()
-        unit_detail = f"{business_year}业务年度单位信息已于 {_day(confirmed_on)} 确认"
-    elif profile is not None and profile.copied_from_year:
-        unit_detail = f"已按 {profile.copied_from_year} 年度信息预填，请核对后确认"
+def _moment(value: datetime) -> str:
+    return _day(timezone.localtime(value).date())
+
+
+def _unit_step(profile: UnitYearProfile | None, business_year: int) -> tuple[str, str]:
+    if profile is not None and profile.is_confirmed and profile.confirmed_at:
+        return "done", f"{business_year}业务年度单位信息已于 {_moment(profile.confirmed_at)} 确认"
+    if profile is not None and profile.copied_from_year:
+        return "current", f"已按 {profile.copied_from_year} 年度信息预填，请核对后确认"
+    return "current", f"首次使用系统或单位信息发生变更，需先填写并保存 {business_year} 业务年度的单位信息"
+
+
+def _registration_step(unit_done: bool, placed: PlacementProgress) -> tuple[str, str]:
+    if placed.registered == 0:
+        if not unit_done:
+            return "todo", "单位信息保存后可添加残疾人"
+        return "current", "本业务年度尚未登记安置人员，请在“残疾人安置管理”中添加残疾人"
+    if placed.draft:
+        return "current", f"已登记 {placed.registered} 人，其中 {placed.draft} 人资料待完善，请继续登记"
+    return "done", f"已登记 {placed.registered} 人，均已提交"
+
+
+def _review_step(placed: PlacementProgress) -> tuple[str, str]:
+    if placed.submitted == 0:
+        return "todo", "尚无提交审核的安置人员"
+    refused = placed.rejected + placed.partly_rejected
+    parts = [
+        f"{words} {count} 人"
+        for words, count in (
+            ("待审核", placed.pending),
+            ("已审核确认", placed.confirmed),
+            ("部分审核不通过", placed.partly_rejected),
+            ("审核不通过", placed.rejected),
+        )
+        if count
+    ]
+    counts = "，".join(parts)
+    if placed.pending:
+        return "current", f"{counts}；待残联主管部门审核"
+    if refused:
+        return "attention", f"{counts}；请查看审核意见，重新登记或删除后再完成申报"
+    if placed.draft:
+        return "current", f"{counts}；资料待完善的人员提交后继续审核"
+    return "done", f"{placed.confirmed} 人均已审核确认"
+
+
+def _declaration_steps(
+    ready: bool, declaration: DeclarationProgress | None
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    if declaration is not None and declaration.completed_at:
+        declared = ("done", f"已于 {_moment(declaration.completed_at)} 完成申报")
+        if declaration.sent_to_tax_at:
+            return declared, (
+                "done",
+                f"残联已于 {_moment(declaration.sent_to_tax_at)} 发送税务部门，可至税务部门缴纳残保金",
+            )
+        return declared, ("current", "等待残联主管部门发送税务部门")
+    if ready:
+        declare = ("current", "所有安置人员均已审核确认，请在“残疾人安置管理”中点击“完成申报”")
     else:
-        unit_detail = f"请填写 {business_year} 业务年度的单位信息"
-    later = [
-        ("安置登记", "本业务年度尚未登记安置人员"),
-        ("审核", "尚无待残联审核的安置人员"),
-        ("完成申报", "所有安置人员审核确认后可完成申报"),
-        ("发送税务", "完成申报后由残联发送税务部门"),
+        declare = ("todo", "所有安置人员审核确认后可完成申报")
+    return declare, ("todo", "完成申报后由残联主管部门发送税务部门")
+
+
+def home_progress(
+    profile: UnitYearProfile | None,
+    business_year: int,
+    placed: PlacementProgress,
+    declaration: DeclarationProgress | None = None,
+) -> tuple[ProgressStep, ...]:
+    """年审申报进度: each step's state and text from the unit information, the placements by status and the
+    declaration (seed 003: 单位信息 → 安置登记 → 审核 → 完成申报 → 发送税务部门). The current step is the
+    first one not done."""
+    unit = _unit_step(profile, business_year)
+    review = _review_step(placed)
+    declare, send = _declaration_steps(review[0] == "done" and placed.draft == 0, declaration)
+    rows = [
+        ("单位信息", unit, "portal:unit_info", "前往单位信息维护管理"),
+        (
+            "安置登记",
+            _registration_step(unit[0] == "done", placed),
+            "portal:placements",
+            "前往残疾人安置管理",
+        ),
+        ("审核", review, "portal:placements", "查看审核状态"),
+        ("完成申报", declare, "portal:placements", "前往残疾人安置管理"),
+        ("发送税务", send, "", ""),
     ]
-    steps = [
+    current = next((i for i, (_, (state, _), _, _) in enumerate(rows) if state != "done"), None)
+    return tuple(
         ProgressStep(
-            "单位信息", "done" if unit_done else "current", "已完成" if unit_done else "进行中", unit_detail
+            label,
+            state,
+            STATE_TEXTS[state],
+            detail,
+            is_current=i == current,
+            link=link if state in ("current", "attention") else "",
+            link_text=link_text if state in ("current", "attention") else "",
         )
-    ]
-    for i, (label, detail) in enumerate(later):
-        current = unit_done and i == 0
-        steps.append(
-            ProgressStep(label, "current" if current else "todo", "进行中" if current else "未开始", detail)
+        for i, (label, (state, detail), link, link_text) in enumerate(rows)
+    )
+
+
+def unit_info_missing(employer: Employer, business_year: int) -> str:
+    """Why placements of the business year cannot be started yet (seed 001: 首次使用系统或对单位信息发生变更，
+    需先对本单位信息进行维护管理), or "" once the year's unit information is saved."""
+    profile = unit_year_profile_for(employer, business_year)
+    if profile is not None and profile.pk is not None and profile.is_confirmed:
+        return ""
+    if profile is not None and profile.copied_from_year:
+        return (
+            f"请先在“单位信息维护管理”中核对按 {profile.copied_from_year} 年度预填的单位信息并保存，"
+            f"确认 {business_year} 业务年度单位信息后再登记安置人员"
         )
-    return tuple(steps)
+    return (
+        "首次使用系统或对单位信息发生变更，需先对本单位信息进行维护管理：请先在“单位信息维护管理”中"
+        f"填写并保存 {business_year} 业务年度的单位信息，再登记安置人员"
+    )
 
 
 def employer_home_summary(
@@ -179,20 +312,26 @@ def employer_home_summary(
     *,
     today: date,
     figures_for: Callable[[Employer, int], PlacementFigures | None] | None = None,
+    declaration_for: Callable[[Employer, int], DeclarationProgress | None] | None = None,
 ) -> HomeSummary:
     """What the portal home shows: the business year, its window, the progress steps and its counters.
 
-    `figures_for(employer, business_year)` gives the counters and chart data: placements sit above employers
-    in the layers, so the portal passes anbili.placements.selectors.placement_home_figures in."""
+    `figures_for(employer, business_year)` gives the counters, chart data and placements by status:
+    placements sit above employers in the layers, so the portal passes
+    anbili.placements.selectors.placement_home_figures in. `declaration_for` is the declaration's hook
+    (None until that part exists)."""
     business_year = business_year_on(today)
     profile = unit_year_profile_for(employer, business_year)
+    figures = figures_for(employer, business_year) if figures_for is not None else None
+    declaration = declaration_for(employer, business_year) if declaration_for is not None else None
+    placed = figures.progress if figures is not None else PlacementProgress()
     return HomeSummary(
         employer=employer,
         business_year=business_year,
         window=declaration_window_state(employer, today=today),
         profile=profile,
-        steps=_progress(profile, business_year),
-        figures=figures_for(employer, business_year) if figures_for is not None else None,
+        steps=home_progress(profile, business_year, placed, declaration),
+        figures=figures,
     )
 
 

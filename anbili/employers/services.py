@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from anbili.core.errors import ApplicationError
+from anbili.core.errors import ApplicationError, ErrorCollector, FieldError
 from anbili.core.identifiers import validate_id_number, validate_uscc
 from anbili.core.inputs import choice_value, text_value
 from anbili.employers.models import (
@@ -108,50 +108,77 @@ def _region(code: str, field: str, label: str, *, leaf: bool = False) -> Region:
     return region
 
 
-def _checked_year_values(data: UnitInfo) -> dict[str, Any]:
-    if data.employee_count is not None and not 0 <= data.employee_count <= MAX_EMPLOYEES:
+def _phone(value: str, field: str, label: str, *, required: bool = True) -> str:
+    text = _text(value, field, label, required=required)
+    return validate_phone(text, field=field, label=label) if text else ""
+
+
+def _employee_count(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= MAX_EMPLOYEES:
         raise ApplicationError(
             f"「上年度职工数」应在 0 至 {MAX_EMPLOYEES} 之间", field="employee_count", code="out_of_range"
         )
-    return {
-        "employee_count": data.employee_count,
-        "agent_name": _text(data.agent_name, "agent_name", "经办人姓名"),
-        "agent_phone": validate_phone(
-            _text(data.agent_phone, "agent_phone", "经办人电话"), field="agent_phone", label="经办人电话"
-        ),
-        "business_address": _text(data.business_address, "business_address", "单位经营地址"),
-        "registered_address": _text(data.registered_address, "registered_address", "单位注册地址"),
-    }
+    return value
 
 
-def _checked_stable_values(data: UnitInfo, today: date) -> dict[str, Any]:
-    tax_number = _text(
-        data.tax_registration_number, "tax_registration_number", "税务登记证号", required=False
+def _id_number(value: str, today: date) -> str:
+    text = _text(value, "legal_person_id_number", "法人身份证号")
+    return validate_id_number(text, today=today, field="legal_person_id_number")
+
+
+def _optional(value: str, field: str, label: str, validate: Any) -> str:
+    text = _text(value, field, label, required=False)
+    return validate(text) if text else ""
+
+
+def _checked_values(data: UnitInfo, today: date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stable facts and the business year's values, each input checked in the form's order; raises one
+    ApplicationError carrying every problem, so that the page marks every faulty field at once."""
+    check = ErrorCollector()
+    tax_number = check(
+        _optional,
+        data.tax_registration_number,
+        "tax_registration_number",
+        "税务登记证号",
+        validate_tax_registration_number,
     )
-    org_code = _text(data.organization_code, "organization_code", "组织机构代码", required=False)
-    phone = _text(data.phone, "phone", "单位电话", required=False)
-    return {
-        "nature": _choice(data.nature, UnitNature.values, "nature", "单位性质"),
-        "economic_type": _choice(data.economic_type, EconomicType.values, "economic_type", "经济性质"),
-        "industry": _choice(data.industry, Industry.values, "industry", "行业类别"),
-        "dpf_region": _region(data.dpf_region_code, "dpf_region_code", "残联主管部门"),
-        "tax_region": _region(data.tax_region_code, "tax_region_code", "税务主管部门"),
-        "admin_region": _region(data.admin_region_code, "admin_region_code", "单位所属行政区", leaf=True),
-        "legal_person_name": _text(data.legal_person_name, "legal_person_name", "法人姓名"),
-        "legal_person_id_number": validate_id_number(
-            _text(data.legal_person_id_number, "legal_person_id_number", "法人身份证号"),
-            today=today,
-            field="legal_person_id_number",
+    stable: dict[str, Any] = {
+        "tax_registration_number": tax_number,
+        "nature": check(_choice, data.nature, UnitNature.values, "nature", "单位性质"),
+        "economic_type": check(_choice, data.economic_type, EconomicType.values, "economic_type", "经济性质"),
+        "industry": check(_choice, data.industry, Industry.values, "industry", "行业类别"),
+        "dpf_region": check(_region, data.dpf_region_code, "dpf_region_code", "残联主管部门"),
+        "tax_region": check(_region, data.tax_region_code, "tax_region_code", "税务主管部门"),
+        "admin_region": check(
+            _region, data.admin_region_code, "admin_region_code", "单位所属行政区", leaf=True
         ),
-        "legal_person_phone": validate_phone(
-            _text(data.legal_person_phone, "legal_person_phone", "法人电话"),
-            field="legal_person_phone",
-            label="法人电话",
+        "legal_person_name": check(_text, data.legal_person_name, "legal_person_name", "法人姓名"),
+        "legal_person_id_number": check(_id_number, data.legal_person_id_number, today),
+        "legal_person_phone": check(_phone, data.legal_person_phone, "legal_person_phone", "法人电话"),
+        "organization_code": check(
+            _optional, data.organization_code, "organization_code", "组织机构代码", validate_organization_code
         ),
-        "tax_registration_number": validate_tax_registration_number(tax_number) if tax_number else "",
-        "organization_code": validate_organization_code(org_code) if org_code else "",
-        "phone": validate_phone(phone, field="phone", label="单位电话") if phone else "",
+        "phone": check(_phone, data.phone, "phone", "单位电话", required=False),
     }
+    yearly: dict[str, Any] = {
+        "employee_count": check(_employee_count, data.employee_count),
+        "agent_name": check(_text, data.agent_name, "agent_name", "经办人姓名"),
+        "agent_phone": check(_phone, data.agent_phone, "agent_phone", "经办人电话"),
+        "business_address": check(_text, data.business_address, "business_address", "单位经营地址"),
+        "registered_address": check(_text, data.registered_address, "registered_address", "单位注册地址"),
+    }
+    check.raise_if_any()
+    return stable, yearly
+
+
+def employer_profile_check(*, employer_id: int, data: UnitInfo, today: date) -> None:
+    """Check the unit information as employer_profile_update would, writing nothing: the page asks it when
+    its own form already refused some fields, so that the format problems of the others show at once too."""
+    employer = Employer.objects.filter(pk=employer_id).first()
+    if employer is None:
+        raise ApplicationError("单位不存在", code="not_found")
+    _writable_year(employer, today)
+    _checked_values(data, today)
 
 
 def employer_profile_update(*, employer_id: int, data: UnitInfo, actor: Any, today: date) -> UnitYearProfile:
@@ -160,8 +187,7 @@ def employer_profile_update(*, employer_id: int, data: UnitInfo, actor: Any, tod
     with transaction.atomic():
         employer = _locked_employer(employer_id)
         business_year = _writable_year(employer, today)
-        stable = _checked_stable_values(data, today)
-        yearly = _checked_year_values(data)
+        stable, yearly = _checked_values(data, today)
         for name, value in stable.items():
             setattr(employer, name, value)
         employer.save(update_fields=[*stable, "updated_at"])
@@ -187,20 +213,19 @@ def unit_year_profile_confirm(*, employer_id: int, actor: Any, today: date) -> U
         profile = unit_year_profile_for(employer, business_year)
         if profile is None:
             raise ApplicationError("本业务年度尚无单位信息，请填写后点击“保存”", code="nothing_to_confirm")
+        # Facts added to the form after a unit registered: each named at its own field.
         missing = [
-            label
-            for label, value in (
-                ("经济性质", employer.economic_type),
-                ("行业类别", employer.industry),
-                ("法人身份证号", employer.legal_person_id_number),
-                ("法人电话", employer.legal_person_phone),
+            FieldError(f"请{verb}「{label}」后点击“保存”", field, "incomplete")
+            for field, verb, label in (
+                ("economic_type", "选择", "经济性质"),
+                ("industry", "选择", "行业类别"),
+                ("legal_person_id_number", "填写", "法人身份证号"),
+                ("legal_person_phone", "填写", "法人电话"),
             )
-            if not value
+            if not getattr(employer, field)
         ]
         if missing:
-            raise ApplicationError(
-                f"请先补全「{'」「'.join(missing)}」，再点击“保存”", code="incomplete", field=None
-            )
+            raise ApplicationError.of(missing)
         profile.confirmed_at = timezone.now()
         profile.confirmed_by = actor
         profile.save()

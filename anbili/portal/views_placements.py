@@ -21,7 +21,12 @@ from anbili.core.errors import ApplicationError
 from anbili.core.identifiers import CERTIFICATE_CATEGORIES
 from anbili.core.masking import mask, mask_name
 from anbili.employers.models import Employer
-from anbili.employers.selectors import WindowState, declaration_window_state, related_unit_list
+from anbili.employers.selectors import (
+    WindowState,
+    declaration_window_state,
+    related_unit_list,
+    unit_info_missing,
+)
 from anbili.placements import selectors, services
 from anbili.placements.access import access_placement_for_employer
 from anbili.placements.models import Placement, PlacementStatus, PlacementStep
@@ -34,7 +39,7 @@ from anbili.portal.forms_placements import (
     PlacementSearchForm,
 )
 from anbili.web.decorators import notice_confirmed_required
-from anbili.web.forms import form_add_application_error
+from anbili.web.forms import form_add_application_error, form_add_other_errors
 
 FINISH_TEXT = "同时后续请及时在“残疾人安置管理”界面点击“完成申报”"
 SAVED_TEXT = "您的相关资料已保存成功，请留意残联主管部门的审核进度。" + FINISH_TEXT
@@ -183,6 +188,7 @@ def placement_list_view(request: HttpRequest) -> HttpResponse:
 def placement_add_view(request: HttpRequest) -> HttpResponse:
     employer = request.employer  # type: ignore[attr-defined]
     window = _window(employer)
+        "unit_info_missing": unit_info_missing(employer, window.business_year),
     form = PlacementAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,7 +209,13 @@ def placement_add_view(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, f"已添加残疾人：{found}")
             return redirect("portal:placement_person", placement.pk)
-    context = {"form": form, "window": window, "writable": _writable(employer, window)}
+    context = {
+        "form": form,
+        "window": window,
+        "writable": _writable(employer, window),
+        # The service refuses a start before the year's unit information is saved; the page says so first.
+        "unit_info_missing": unit_info_missing(employer, window.business_year),
+    }
     return render(request, "portal/placement_add.html", context, status=400 if form.errors else 200)
 
 
@@ -215,9 +227,35 @@ def placement_person_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = PlacementPersonForm(
             request.POST, request.FILES, has_diploma=has_diploma, in_registry=placement.in_registry
         )
-        if form.is_valid():
+        if not form.is_valid():
+            # The form named what is missing; the service names the problems of the other fields in the
+            # same answer (nothing is written).
+            try:
+                services.placement_person_check(
+                    placement_id=placement.pk,
+                    employer=placement.employer,
+                    today=timezone.localdate(),
+                    **_person_inputs(form),
+                )
+            except ApplicationError as exc:
+                form_add_other_errors(form, exc)
+        else:
             data = dict(form.cleaned_data)
             diploma = data.pop("diploma_upload", None)
+def _person_inputs(form: PlacementPersonForm) -> dict[str, Any]:
+    """The form's values for the service's check: cleaned where the form accepted them, else as typed."""
+    values: dict[str, Any] = {}
+    for name in form.fields:
+        if name in form.cleaned_data:
+            values[name] = form.cleaned_data[name]
+        elif name == "is_graduate":
+            values[name] = None
+        elif name != "diploma_upload":
+            values[name] = form.data.get(name, "")
+    values["diploma_upload"] = form.cleaned_data.get("diploma_upload")
+    return values
+
+
             try:
                 services.placement_person_update(
                     placement_id=placement.pk,
@@ -298,6 +336,39 @@ def placement_contracts_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.placement_contract_delete(
                 placement_id=placement.pk,
                 employer=employer,
+# The inputs a clerk types into an empty 添加合同 form (the yes/no and relation inputs carry defaults).
+_CONTRACT_INPUTS = (
+    "contract_type",
+    "start",
+    "end",
+    "post",
+    "monthly_wage",
+    "dispatch_company_uscc",
+    "pension_payer_uscc",
+    "medical_payer_uscc",
+    "wage_payer_uscc",
+)
+
+
+def _contract_inputs(form: ContractForm) -> dict[str, Any]:
+    """The contract fields for the service's check: cleaned where the form accepted them, else as typed
+    (a refused 是否为劳务派遣 counts as no)."""
+    values: dict[str, Any] = {}
+    for name in form.fields:
+        if name in ("contract_upload", "dispatch_agreement_upload"):
+            continue
+        if name in form.cleaned_data:
+            values[name] = form.cleaned_data[name]
+        else:
+            values[name] = False if name == "is_dispatch" else form.data.get(name, "")
+    return values
+
+
+def _contract_form_blank(request: HttpRequest) -> bool:
+    """Whether 保存，下一步 came with nothing typed into 添加合同 (then there is nothing to save)."""
+    return not request.FILES and not any(request.POST.get(name, "").strip() for name in _CONTRACT_INPUTS)
+
+
                 actor=request.user,
                 today=today,
                 contract_id=_contract_id(request.POST.get("contract_id")),
@@ -321,7 +392,23 @@ def placement_contracts_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = ContractForm(initial=initial, **form_args)
     else:
         form = ContractForm(request.POST, request.FILES, **form_args)
-        if form.is_valid():
+        if not form.is_valid():
+            # The form named what is missing; the contract rules name the problems of the rest in the same
+            # answer (nothing is written).
+            try:
+                services.placement_contract_check(
+                    placement_id=placement.pk,
+                    employer=employer,
+                    contract_id=editing.pk if editing else None,  # not compared with itself (overlap)
+                    **_contract_inputs(form),
+                )
+            except ApplicationError as exc:
+                form_add_other_errors(form, exc)
+        else:
+    # 保存，下一步 submits the form too: a filled form is saved (or its errors shown) before moving on.
+    go_next = request.method == "POST" and bool(request.POST.get("next"))
+    if go_next and editing is None and _contract_form_blank(request):
+        return redirect("portal:placement_certificates", placement.pk)
             try:
                 if editing is not None:
                     services.placement_contract_update(
@@ -355,6 +442,8 @@ def placement_contracts_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 残疾证管理 --------------------
 
 
+                if go_next:
+                    return redirect("portal:placement_certificates", placement.pk)
 @notice_confirmed_required
 def placement_certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     placement = access_placement_for_employer(request, pk)
@@ -573,18 +662,29 @@ def _placement_view(request: HttpRequest, pk: int, *, full: bool) -> HttpRespons
 @notice_confirmed_required
 def placement_reregister_view(request: HttpRequest, pk: int) -> HttpResponse:
     placement = access_placement_for_employer(request, pk, details=False)
-    try:
-        services.placement_reregister(
-            placement_id=placement.pk,
-            employer=placement.employer,
-            actor=request.user,
-            today=timezone.localdate(),
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("portal:placements")
-    messages.success(request, f"已重新登记 {mask_name(placement.name)}，请重新填写并保存")
-    return redirect("portal:placement_person", placement.pk)
+    if request.method == "POST":
+        try:
+            services.placement_reregister(
+                placement_id=placement.pk,
+                employer=placement.employer,
+                actor=request.user,
+                today=timezone.localdate(),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("portal:placements")
+        messages.success(request, f"已重新登记 {mask_name(placement.name)}，请重新填写并保存")
+        return redirect("portal:placement_person", placement.pk)
+    window = _window(placement.employer)
+    context = {
+        "placement": placement,
+        "name": mask_name(placement.name),
+        "id_number": mask(placement.id_number),
+        "window": window,
+        "writable": _writable(placement.employer, window),
+        "months": placement.months.filter(selected=True).count(),
+    }
+    return render(request, "portal/placement_reregister.html", context)
 
 
 @notice_confirmed_required
@@ -606,6 +706,8 @@ def placement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     window = _window(placement.employer)
     context = {
         "placement": placement,
+    """重新登记 asks first, as 删除 does (GET: what will be reset; POST: do it), so that one slip of the
+    mouse or the keyboard resets nothing."""
         "name": mask_name(placement.name),
         "id_number": mask(placement.id_number),
         "window": window,
@@ -617,7 +719,6 @@ def placement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 导入上一年申报名单, 批量登记 --------------------
 
 
-@require_POST
 @notice_confirmed_required
 def placements_import_last_year_view(request: HttpRequest) -> HttpResponse:
     employer = request.employer  # type: ignore[attr-defined]

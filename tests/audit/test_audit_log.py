@@ -155,10 +155,11 @@ def test_policy_field_changes_are_recorded_by_auditlog(regions):
 
 def test_placement_changes_are_recorded_with_the_id_number_masked(regions):
     from anbili.placements import services
-    from tests.factories import EmployerFactory, MembershipFactory
+    from tests.factories import EmployerFactory, MembershipFactory, unit_info_saved
     from tests.placements.placement_data import TODAY, YEAR, new_id_number
 
     employer = EmployerFactory()
+    unit_info_saved(employer, YEAR)  # placements start once the year's unit information is saved
     user = MembershipFactory(employer=employer).user
     id_number = new_id_number()
     placement = services.placement_start(

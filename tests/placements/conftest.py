@@ -14,9 +14,11 @@ def fresh_storage(settings):
 
 @pytest.fixture
 def employer(regions):
-    from tests.factories import EmployerFactory
+    from tests.factories import EmployerFactory, unit_info_saved
 
-    return EmployerFactory()
+    employer = EmployerFactory()
+    unit_info_saved(employer)  # placements start only once the year's unit information is saved
+    return employer
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from anbili.registry.models import (
     WageMonth,
 )
 from tests.evidence.evidence_files import pdf_bytes, png_bytes
+from tests.factories import unit_info_saved
 
 YEAR = 2025
 TODAY = date(2026, 5, 11)  # inside 内蒙古's 2026 window (03-01 … 10-31), business year 2025
@@ -154,7 +155,9 @@ def contract_fields(employer, **overrides):
 
 
 def ready_draft(employer, user, id_number: str, **contract_overrides):
-    """A draft with person, one contract and certificates done: at the verify step."""
+    """A draft with person, one contract and certificates done: at the verify step (the unit's information
+    of the year saved first, as placements require)."""
+    unit_info_saved(employer, YEAR)
     placement = services.placement_start(
         employer=employer, actor=user, id_number=id_number, business_year=YEAR, today=TODAY
     )

@@ -86,7 +86,10 @@ def window_open(regions):
 
 
 def test_placement_add_twice_at_once(monkeypatch, window_open):
+    from tests.factories import unit_info_saved
+
     membership = MembershipFactory()
+    unit_info_saved(membership.employer)  # placements start once the year's unit information is saved
     number = make_id_number("150102", date(1985, 6, 15), 31)
     clients = [_logged_in(membership), _logged_in(membership)]
     results = _race(

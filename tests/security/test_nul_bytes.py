@@ -32,10 +32,12 @@ def _fresh_limits():
 
 @pytest.fixture
 def employer_client(client, regions):
+    from tests.factories import unit_info_saved
     from tests.portal.test_portal_placements import set_window
 
     set_window(True)
     membership = MembershipFactory()
+    unit_info_saved(membership.employer)  # so that 添加残疾人 offers its form
     client.force_login(membership.user, backend="anbili.accounts.backends.AccountBackend")
     session = client.session
     session["current_employer_id"] = membership.employer_id

@@ -26,7 +26,7 @@ from anbili.placements.models import (
     PlacementStep,
 )
 from anbili.placements.services.contracts import _checked_contract, _contract_files
-from anbili.placements.services.guards import advance, check_writable, editable
+from anbili.placements.services.guards import advance, check_unit_info, check_writable, editable
 from anbili.placements.services.months import placement_months_save
 from anbili.placements.services.registration import placement_person_update, placement_start
 from anbili.placements.services.verify import placement_verify
@@ -79,6 +79,7 @@ def placements_import_last_year(
     person details and the contracts still running into this year."""
     with transaction.atomic():
         check_writable(employer, business_year, today)
+        check_unit_info(employer, business_year)
         previous = list(
             Placement.objects.filter(employer=employer, business_year=business_year - 1)
             .exclude(status=PlacementStatus.DRAFT)
@@ -246,6 +247,7 @@ def placements_bulk_import(
     names (never stored). A hostile or damaged archive is refused before any row is registered."""
     with transaction.atomic():
         check_writable(employer, business_year, today)
+        check_unit_info(employer, business_year)
     rows = read_rows(content, file_name)
     if not rows:
         raise ApplicationError("模板中没有填写任何人员", field="file", code="empty")

@@ -187,6 +187,18 @@ def _contract_files(
         contract.dispatch_agreement_file = None
 
 
+def placement_contract_check(
+    *, placement_id: int, employer: Employer, contract_id: int | None = None, **contract_fields: Any
+) -> None:
+    """Check a contract's fields as placement_contract_add would (every problem at once), writing nothing:
+    the page asks it when its own form already refused some fields, so that the contract rules' problems
+    show in the same answer."""
+    placement = Placement.objects.filter(pk=placement_id, employer=employer).first()
+    if placement is None:
+        raise ApplicationError("未找到该安置登记", code="not_found")
+    _checked_contract(placement, employer, contract_fields, contract_id=contract_id)
+
+
 def placement_contract_add(
     *,
     placement_id: int,

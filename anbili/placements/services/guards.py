@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from anbili.core.errors import ApplicationError
 from anbili.employers.models import Employer
-from anbili.employers.selectors import declaration_window_state
+from anbili.employers.selectors import declaration_window_state, unit_info_missing
 from anbili.evidence.models import EvidenceFile
 from anbili.evidence.services import evidence_store
 from anbili.placements.locks import (  # the hook lives beside the verification pool, which asks it too
@@ -25,6 +25,7 @@ __all__ = [
     "STEP_ORDER",
     "advance",
     "check_lock",
+    "check_unit_info",
     "check_writable",
     "editable",
     "locked_placement",
@@ -54,6 +55,14 @@ def check_writable(employer: Employer, business_year: int, today: date) -> None:
             code="year",
         )
     check_lock(employer, business_year)
+
+
+def check_unit_info(employer: Employer, business_year: int) -> None:
+    """Placements of a year start only once the year's unit information is saved (seed 001: 首次使用系统…需先
+    对本单位信息进行维护管理): 添加残疾人, 导入上一年申报名单 and 批量登记 all ask here."""
+    reason = unit_info_missing(employer, business_year)
+    if reason:
+        raise ApplicationError(reason, code="unit_info_required")
 
 
 def locked_placement(placement_id: int, employer: Employer | None = None) -> Placement:

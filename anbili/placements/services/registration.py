@@ -133,6 +133,13 @@ def placement_person_update(
             graduated = date_value(graduation_date, "graduation_date", "毕业时间")
             if graduated is not None and graduated > today:
                 raise ApplicationError("「毕业时间」不能晚于今天", field="graduation_date", code="future")
+            if graduated is not None and graduated <= placement.birth_date:
+                raise ApplicationError(
+                    f"「毕业时间」{graduated:%Y-%m-%d} 应晚于出生日期 {placement.birth_date:%Y-%m-%d}"
+                    "（由身份证号得出），请核实毕业时间",
+                    field="graduation_date",
+                    code="before_birth",
+                )
             placement.graduation_date = graduated
             if diploma_upload is not None:
                 placement.diploma = store(
