@@ -181,3 +181,12 @@ def test_bulk_row_with_a_hidden_character_names_it_not_a_19th_digit(employer, us
     assert "第19个字符处含有不可见字符" in row.message
     assert "当前为19位" not in row.message
     assert not Placement.objects.exists()
+
+
+def test_bulk_rows_of_one_number_typed_full_width_and_half_width_are_duplicates(employer, user):
+    number = new_id_number()
+    registry_person(number, name="钱二", payer=employer.uscc)
+    full_width = number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    report = _import(employer, user, _workbook([_row(number), _row(full_width)]))
+    assert report.rows[1].message == "身份证号与第2行重复"
+    assert Placement.objects.filter(id_number=number).count() == 1

@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from anbili.core.errors import ApplicationError
+from anbili.core.inputs import search_text
+from anbili.core.messages import join_messages
 from anbili.employers.models import Employer
 from anbili.placements.bulk import LABELS, BulkImportReport, BulkRow, RowOutcome, read_rows
 from anbili.placements.bulk_files import ContractFile, contract_files_collect
@@ -270,7 +272,8 @@ def _bulk_rows(
     report = BulkImportReport(file_name="")
     seen: dict[str, int] = {}
     for number, data in rows:
-        id_number = data["id_number"].upper()
+        # Compared as core reads it (NFKC, no blank or hidden character): 全角 and half-width are one number.
+        id_number = search_text(data["id_number"]).replace(" ", "").upper()
         if id_number in seen:
             report.rows.append(
                 BulkRow(
@@ -300,4 +303,4 @@ def _row_problems(number: int, exc: ApplicationError) -> str:
         column = LABELS.get(error.field or "", "")
         parts.append(f"「{column}」：{error.message}" if column else error.message)
     prefix = f"第{number}行" if LABELS.get(exc.errors[0].field or "") else f"第{number}行："
-    return prefix + "；".join(parts)
+    return prefix + join_messages(parts)
