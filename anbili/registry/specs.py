@@ -27,6 +27,7 @@ from anbili.core.identifiers import (
     validate_region_code,
     validate_uscc,
 )
+from anbili.core.inputs import hidden_character_position
 from anbili.registry.models import (
     Certificate,
     CertificateOrigin,
@@ -80,7 +81,6 @@ _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?[eE]\+?[0-9]+")
 _MONTH = re.compile(r"([0-9]{4})\s*[-/.年]?\s*([0-9]{1,2})\s*月?")
 _DATE = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 _COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _LEVEL = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十])\s*级?")
 MAX_AMOUNT = Decimal("1000000000")
@@ -122,8 +122,12 @@ class CellReader:
             raise RowRefused(column.header, f"{column.header}不能为空")
         if len(text) > max_length:
             raise RowRefused(column.header, f"{column.header}过长（最多{max_length}个字符）")
-        if _CONTROL.search(text):
-            raise RowRefused(column.header, f"{column.header}含有控制字符，请检查文件")
+        # Control characters and invisible ones (zero-width, bidi controls) alike: a name never stores one.
+        position = hidden_character_position(text)
+        if position is not None:
+            raise RowRefused(
+                column.header, f"{column.header}含有控制字符或不可见字符（第{position}个字符），请检查文件"
+            )
         return text
 
     def identifier_text(self, value: Cell, column: Column) -> str:
