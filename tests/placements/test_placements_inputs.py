@@ -190,3 +190,42 @@ def test_bulk_rows_of_one_number_typed_full_width_and_half_width_are_duplicates(
     report = _import(employer, user, _workbook([_row(number), _row(full_width)]))
     assert report.rows[1].message == "身份证号与第2行重复"
     assert Placement.objects.filter(id_number=number).count() == 1
+
+
+def test_a_dispatch_contract_with_relation_own_is_checked_like_a_non_dispatch_one(employer, user):
+    from anbili.employers.models import RelatedUnit, RelationKind
+    from tests.placements.placement_data import dispatch_filing, other_uscc
+
+    company = other_uscc(31)
+    RelatedUnit.objects.create(
+        employer=employer, business_year=YEAR, relation=RelationKind.DISPATCH, uscc=company, name="派遣公司"
+    )
+    dispatch_filing(company)
+    placement = _start(employer, user, new_id_number())
+    services.placement_person_update(
+        placement_id=placement.pk, employer=employer, actor=user, today=TODAY, **PERSON
+    )
+    dispatch = {
+        "is_dispatch": True,
+        "relation": "own",  # 本单位, yet every payer is the dispatch company
+        "contract_type": "dispatch",
+        "dispatch_company_uscc": company,
+        "wage_payer_uscc": company,
+        "pension_payer_uscc": company,
+        "medical_payer_uscc": company,
+    }
+    with pytest.raises(ApplicationError) as error:
+        services.placement_contract_add(
+            placement_id=placement.pk,
+            employer=employer,
+            actor=user,
+            today=TODAY,
+            contract_upload=upload("劳动合同.pdf"),
+            dispatch_agreement_upload=upload("派遣协议.pdf"),
+            **contract_fields(employer, **dispatch),
+        )
+    assert [(e.field, e.code) for e in error.value.errors] == [
+        ("relation", ContractReason.RELATION_OWN_WITH_OTHER_PAYER.value)
+    ]
+    assert "「关联单位关系」为“本单位”时" in error.value.message
+    assert not PlacementContract.objects.filter(placement=placement).exists()
