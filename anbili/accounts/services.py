@@ -181,26 +181,23 @@ def agent_create(
     valid_until: date,
     password: str,
 ) -> Membership:
-    """The legal person authorises an agent (经办人) for one unit for a period."""
+    """The legal person authorises an agent (经办人) for one unit for a period. Every input is checked before
+    anything is stored, and every problem is reported at once (each at its field)."""
     if not Membership.objects.filter(
         user=legal_person, employer_id=employer_id, role=MembershipRole.LEGAL_PERSON
     ).exists():
         raise ApplicationError("只有单位法定代表人可以授权经办人")
-    username = username.strip()
-    if not username or len(username) < 4:
-        raise ApplicationError("经办人账号至少4个字符", field="username")
-    if validate_uscc_safe(username) is not None:
-        raise ApplicationError("经办人账号不能使用统一社会信用代码", field="username")
-    if not full_name.strip():
-        raise ApplicationError("请填写经办人姓名", field="full_name")
+    check = ErrorCollector()
+    username = check(_agent_username, username) or ""
+    full_name = check(text_value, full_name, "full_name", "经办人姓名", limit=50) or ""
+    phone = check(validate_phone, phone, field="phone", label="经办人手机号", mobile_only=True)
     if valid_until < valid_from:
-        raise ApplicationError("授权截止日期不能早于授权开始日期", field="valid_until")
-    if valid_until < timezone.localdate():
-        raise ApplicationError("授权截止日期不能早于今天", field="valid_until")
-    if User.objects.filter(username=username).exists():
-        raise ApplicationError("该账号已被使用，请换一个", field="username")
-    user = User(username=username, kind=AccountKind.AGENT, full_name=full_name.strip(), phone=phone.strip())
-    _password_check(password, user)
+        check.add("「授权截止日期」不能早于授权开始日期", "valid_until")
+    elif valid_until < timezone.localdate():
+        check.add("「授权截止日期」不能早于今天", "valid_until")
+    user = User(username=username, kind=AccountKind.AGENT, full_name=full_name, phone=phone or "")
+    check(_password_check, password, user)
+    check.raise_if_any()
     user.set_password(password)
     try:
         with transaction.atomic():  # a double submit passed the check above too: the unique name decides
@@ -215,6 +212,17 @@ def agent_create(
         valid_until=valid_until,
         created_by=legal_person,
     )
+
+
+def _agent_username(value: str) -> str:
+    username = text_value(value, "username", "经办人账号", limit=64)
+    if len(username) < 4:
+        raise ApplicationError("「经办人账号」至少4个字符", field="username")
+    if validate_uscc_safe(username) is not None:
+        raise ApplicationError("「经办人账号」不能使用统一社会信用代码", field="username")
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError("该账号已被使用，请换一个", field="username")
+    return username
 
 
 def validate_uscc_safe(value: str) -> str | None:

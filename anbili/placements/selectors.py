@@ -15,7 +15,7 @@ from django.utils import timezone
 from anbili.core.inputs import search_text
 from anbili.core.month import Month
 from anbili.employers.models import Employer
-from anbili.employers.selectors import PlacementFigures
+from anbili.employers.selectors import PlacementFigures, PlacementProgress
 from anbili.placements.models import (
     ConfirmedBy,
     MonthEvidence,
@@ -363,7 +363,14 @@ def placement_home_figures(employer: Employer, business_year: int) -> PlacementF
         )
         for m in range(1, 13)
     )
-    return PlacementFigures(counters=tuple(counters.items), monthly=monthly)
+    progress = PlacementProgress(
+        draft=counters.draft,
+        pending=counters.pending,
+        confirmed=counters.confirmed,
+        partly_rejected=counters.partly_rejected,
+        rejected=counters.rejected,
+    )
+    return PlacementFigures(counters=tuple(counters.items), monthly=monthly, progress=progress)
 
 
 def placement_months_regressed(

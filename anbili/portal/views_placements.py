@@ -177,6 +177,7 @@ def placement_list_view(request: HttpRequest) -> HttpResponse:
         "query": query,
         "rows": rows,
         "counters": selectors.placement_counters(employer, window.business_year),
+        "unit_info_missing": unit_info_missing(employer, window.business_year),
     }
     return render(request, "portal/placements.html", context, status=400 if search.errors else 200)
 
@@ -188,7 +189,6 @@ def placement_list_view(request: HttpRequest) -> HttpResponse:
 def placement_add_view(request: HttpRequest) -> HttpResponse:
     employer = request.employer  # type: ignore[attr-defined]
     window = _window(employer)
-        "unit_info_missing": unit_info_missing(employer, window.business_year),
     form = PlacementAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,6 +219,20 @@ def placement_add_view(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/placement_add.html", context, status=400 if form.errors else 200)
 
 
+def _person_inputs(form: PlacementPersonForm) -> dict[str, Any]:
+    """The form's values for the service's check: cleaned where the form accepted them, else as typed."""
+    values: dict[str, Any] = {}
+    for name in form.fields:
+        if name in form.cleaned_data:
+            values[name] = form.cleaned_data[name]
+        elif name == "is_graduate":
+            values[name] = None
+        elif name != "diploma_upload":
+            values[name] = form.data.get(name, "")
+    values["diploma_upload"] = form.cleaned_data.get("diploma_upload")
+    return values
+
+
 @notice_confirmed_required
 def placement_person_view(request: HttpRequest, pk: int) -> HttpResponse:
     placement = access_placement_for_employer(request, pk)
@@ -242,20 +256,6 @@ def placement_person_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             data = dict(form.cleaned_data)
             diploma = data.pop("diploma_upload", None)
-def _person_inputs(form: PlacementPersonForm) -> dict[str, Any]:
-    """The form's values for the service's check: cleaned where the form accepted them, else as typed."""
-    values: dict[str, Any] = {}
-    for name in form.fields:
-        if name in form.cleaned_data:
-            values[name] = form.cleaned_data[name]
-        elif name == "is_graduate":
-            values[name] = None
-        elif name != "diploma_upload":
-            values[name] = form.data.get(name, "")
-    values["diploma_upload"] = form.cleaned_data.get("diploma_upload")
-    return values
-
-
             try:
                 services.placement_person_update(
                     placement_id=placement.pk,
@@ -325,17 +325,6 @@ def _contract_id(value: str | None) -> int:
     return int(value) if value and value.isdigit() else 0
 
 
-@notice_confirmed_required
-def placement_contracts_view(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = access_placement_for_employer(request, pk)
-    employer, today = placement.employer, timezone.localdate()
-    related = list(related_unit_list(employer, placement.business_year))
-    action = request.POST.get("action", "add") if request.method == "POST" else ""
-    if action == "delete":
-        try:
-            services.placement_contract_delete(
-                placement_id=placement.pk,
-                employer=employer,
 # The inputs a clerk types into an empty 添加合同 form (the yes/no and relation inputs carry defaults).
 _CONTRACT_INPUTS = (
     "contract_type",
@@ -369,6 +358,17 @@ def _contract_form_blank(request: HttpRequest) -> bool:
     return not request.FILES and not any(request.POST.get(name, "").strip() for name in _CONTRACT_INPUTS)
 
 
+@notice_confirmed_required
+def placement_contracts_view(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = access_placement_for_employer(request, pk)
+    employer, today = placement.employer, timezone.localdate()
+    related = list(related_unit_list(employer, placement.business_year))
+    action = request.POST.get("action", "add") if request.method == "POST" else ""
+    if action == "delete":
+        try:
+            services.placement_contract_delete(
+                placement_id=placement.pk,
+                employer=employer,
                 actor=request.user,
                 today=today,
                 contract_id=_contract_id(request.POST.get("contract_id")),
@@ -382,6 +382,10 @@ def _contract_form_blank(request: HttpRequest) -> bool:
     contracts = list(placement.contracts.all())
     edit_id = _contract_id(request.POST.get("contract_id") if action == "update" else request.GET.get("edit"))
     editing = next((c for c in contracts if c.pk == edit_id), None)
+    # 保存，下一步 submits the form too: a filled form is saved (or its errors shown) before moving on.
+    go_next = request.method == "POST" and bool(request.POST.get("next"))
+    if go_next and editing is None and _contract_form_blank(request):
+        return redirect("portal:placement_certificates", placement.pk)
     form_args: dict[str, Any] = {
         "employer": employer,
         "related_units": related,
@@ -405,10 +409,6 @@ def _contract_form_blank(request: HttpRequest) -> bool:
             except ApplicationError as exc:
                 form_add_other_errors(form, exc)
         else:
-    # 保存，下一步 submits the form too: a filled form is saved (or its errors shown) before moving on.
-    go_next = request.method == "POST" and bool(request.POST.get("next"))
-    if go_next and editing is None and _contract_form_blank(request):
-        return redirect("portal:placement_certificates", placement.pk)
             try:
                 if editing is not None:
                     services.placement_contract_update(
@@ -431,6 +431,8 @@ def _contract_form_blank(request: HttpRequest) -> bool:
                 form_add_application_error(form, exc)
             else:
                 messages.success(request, "已保存合同修改" if editing else "已添加合同")
+                if go_next:
+                    return redirect("portal:placement_certificates", placement.pk)
                 return redirect("portal:placement_contracts", placement.pk)
     context = {"form": form, "rows": _contract_rows(employer, related, contracts), "editing": editing}
     status = 400 if form.errors else 200
@@ -442,8 +444,6 @@ def _contract_form_blank(request: HttpRequest) -> bool:
 # --- 残疾证管理 --------------------
 
 
-                if go_next:
-                    return redirect("portal:placement_certificates", placement.pk)
 @notice_confirmed_required
 def placement_certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     placement = access_placement_for_employer(request, pk)
@@ -658,9 +658,10 @@ def _placement_view(request: HttpRequest, pk: int, *, full: bool) -> HttpRespons
     return render(request, "portal/placement_view.html", context)
 
 
-@require_POST
 @notice_confirmed_required
 def placement_reregister_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """重新登记 asks first, as 删除 does (GET: what will be reset; POST: do it), so that one slip of the
+    mouse or the keyboard resets nothing."""
     placement = access_placement_for_employer(request, pk, details=False)
     if request.method == "POST":
         try:
@@ -706,8 +707,6 @@ def placement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     window = _window(placement.employer)
     context = {
         "placement": placement,
-    """重新登记 asks first, as 删除 does (GET: what will be reset; POST: do it), so that one slip of the
-    mouse or the keyboard resets nothing."""
         "name": mask_name(placement.name),
         "id_number": mask(placement.id_number),
         "window": window,
@@ -719,6 +718,7 @@ def placement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 导入上一年申报名单, 批量登记 --------------------
 
 
+@require_POST
 @notice_confirmed_required
 def placements_import_last_year_view(request: HttpRequest) -> HttpResponse:
     employer = request.employer  # type: ignore[attr-defined]
@@ -767,6 +767,7 @@ def placements_bulk_view(request: HttpRequest) -> HttpResponse:
                 today=timezone.localdate(),
                 content=upload.read(),
                 file_name=upload.name or "",
+                contract_files=form.cleaned_data["contract_files"],
             )
         except ApplicationError as exc:
             form_add_application_error(form, exc)
@@ -778,4 +779,3 @@ def placements_bulk_view(request: HttpRequest) -> HttpResponse:
         "writable": _writable(employer, window),
     }
     return render(request, "portal/placements_bulk.html", context, status=400 if form.errors else 200)
-                contract_files=form.cleaned_data["contract_files"],

@@ -17,6 +17,7 @@ from anbili.employers.models import Employer
 from anbili.placements.models import Placement, PlacementMonth, PlacementStatus
 from anbili.registry.models import DispatchFiling, PartnerKind
 from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window, _tab_to, _type_into
+from tests.factories import unit_info_saved
 from tests.portal.test_portal_placements import registry_person
 
 pytestmark = pytest.mark.browser
@@ -51,6 +52,7 @@ def _navigate(journey, action) -> None:
 def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     _open_window()
     employer = Employer.objects.get(name=QINGCHENG)
+    unit_info_saved(employer)  # placements start once the year's unit information is saved
     registry_person(PERSON_ID, "韩安置", employer.uscc, range(1, 9))
     page = journey.page
     _login(journey, employer.uscc)
@@ -100,7 +102,7 @@ def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     _navigate(journey, lambda: page.get_by_role("button", name="添加合同").click())
     expect(page.get_by_test_id("contracts")).to_contain_text("装配工")
     _shot(page, "contracts")
-    _navigate(journey, lambda: page.get_by_role("link", name="保存，下一步").click())
+    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
 
     # 残疾证管理: the registry certificate is listed.
     expect(page.get_by_test_id("certificates")).to_contain_text(f"{PERSON_ID}44")
@@ -207,6 +209,7 @@ def _enter(journey, target) -> None:
 def test_add_verify_select_upload_save_with_the_keyboard_only(journey, demo, tmp_path):
     _open_window()
     employer = Employer.objects.get(name=QINGCHENG)
+    unit_info_saved(employer)  # placements start once the year's unit information is saved
     registry_person(PERSON_ID, "韩安置", employer.uscc, range(1, 11))
     page = journey.page
     _login(journey, employer.uscc)
@@ -239,7 +242,7 @@ def test_add_verify_select_upload_save_with_the_keyboard_only(journey, demo, tmp
     _enter(journey, page.get_by_role("button", name="添加合同"))
     _shot(page, "keyboard-contracts")
     expect(page.get_by_test_id("contracts")).to_contain_text("质检员")
-    _enter(journey, page.get_by_role("link", name="保存，下一步"))
+    _enter(journey, page.get_by_role("button", name="保存，下一步"))
     _enter(journey, page.get_by_role("button", name="保存，下一步"))
 
     # 人员信息校验: months 11 and 12 fail; select 11 with Space, then upload with the keyboard.
@@ -269,6 +272,7 @@ def test_add_verify_select_upload_save_with_the_keyboard_only(journey, demo, tmp
 def test_dispatch_person_chooses_months_freely(journey, demo, tmp_path):
     _open_window()
     employer = Employer.objects.get(name="南昌市赣江食品有限公司")
+    unit_info_saved(employer)
     dispatch = Employer.objects.get(name="江西赣才劳务派遣有限公司")
     DispatchFiling.objects.create(
         company_uscc=dispatch.uscc,
@@ -307,7 +311,7 @@ def test_dispatch_person_chooses_months_freely(journey, demo, tmp_path):
     _navigate(journey, lambda: page.get_by_role("button", name="添加合同").click())
     expect(page.get_by_test_id("contracts")).to_contain_text("包装工")
     _shot(page, "dispatch-contracts")
-    _navigate(journey, lambda: page.get_by_role("link", name="保存，下一步").click())
+    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
     _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
 
     # All months passed, none is locked: the employer unticks the second half of the year.
@@ -335,6 +339,7 @@ def test_dispatch_person_chooses_months_freely(journey, demo, tmp_path):
 def test_window_closed_list_is_read_only(journey, demo):
     _open_window()
     employer = Employer.objects.get(name=QINGCHENG)
+    unit_info_saved(employer)  # placements start once the year's unit information is saved
     Placement.objects.create(
         employer=employer,
         business_year=YEAR,
@@ -365,6 +370,7 @@ def test_bulk_registration_report_and_zoom(journey, demo, tmp_path):
 
     _open_window()
     employer = Employer.objects.get(name=QINGCHENG)
+    unit_info_saved(employer)  # placements start once the year's unit information is saved
     registry_person(PERSON_ID, "韩安置", employer.uscc, range(1, 13))
     book = load_workbook(io.BytesIO(bulk_template_xlsx()))
     sheet = book.active

@@ -85,8 +85,10 @@ def _csp_errors(page: Page) -> list[str]:
 def test_unit_information_with_the_keyboard_only(journey, demo):
     _open_window()
     employer = Employer.objects.get(name=QINGCHENG)
-    # A unit registered before 经济性质 and 行业类别 existed: the form must ask for them.
+    # A unit registered before 经济性质 and 行业类别 existed: the form must ask for them. Its first use: the
+    # demo's saved unit information of the year is removed.
     Employer.objects.filter(pk=employer.pk).update(economic_type="", industry="")
+    UnitYearProfile.objects.filter(employer=employer).delete()
     page = journey.page
     errors = _csp_errors(page)
     _login(journey, employer.uscc)

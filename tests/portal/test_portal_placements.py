@@ -35,7 +35,7 @@ from anbili.registry.models import (
     WageMonth,
 )
 from anbili.web.decorators import NOTICE_SESSION_KEY
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, unit_info_saved
 
 YEAR = timezone.localdate().year - 1
 LIST = "/portal/placements/"
@@ -180,7 +180,9 @@ def text(response) -> str:
 @pytest.fixture
 def membership(regions):
     set_window(True)
-    return MembershipFactory()
+    membership = MembershipFactory()
+    unit_info_saved(membership.employer)  # placements start only once the unit information is saved
+    return membership
 
 
 @pytest.fixture
@@ -975,3 +977,89 @@ def test_bulk_row_reports_all_its_problems(client_a, membership):
     assert "第3行「合同开始日期」：合同期限与" in page
     assert "；「合同结束日期」：合同期限" in page and "不足1年" in page
     assert not Placement.objects.exists()
+
+
+# --- slips lose nothing (issue 11, item 2) --------------------
+
+
+def test_reregister_asks_first_and_says_what_is_reset(client_a, membership):
+    registry_person(ID_A, "王安置", membership.employer.uscc)
+    placement = ready_placement(membership, ID_A)
+    client_a.post(f"/portal/placements/{placement.pk}/verify/", {"stage": "select"})
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.CONFIRMED
+    # The list links to a confirmation page; opening it changes nothing.
+    assert f'href="/portal/placements/{placement.pk}/reregister/"' in client_a.get(LIST).content.decode()
+    response = client_a.get(f"/portal/placements/{placement.pk}/reregister/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "确定要重新登记安置人员" in page and "王*置" in page and ID_A not in page
+    for reset in ("资料待完善", "安置月份", "释放", "核验", "审核结果"):
+        assert reset in page, reset
+    assert "确认重新登记" in page and "取消" in page
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.CONFIRMED and placement.claims.exists()
+    # Confirmed (POST): done.
+    response = client_a.post(f"/portal/placements/{placement.pk}/reregister/")
+    assert response["Location"] == f"/portal/placements/{placement.pk}/person/"
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.DRAFT and not placement.claims.exists()
+    # A draft needs no re-registration: the page says so and offers no button.
+    page = text(client_a.get(f"/portal/placements/{placement.pk}/reregister/"))
+    assert "无需重新登记" in page and "确认重新登记" not in page
+
+
+def test_contracts_save_and_next_saves_a_filled_form(client_a, membership, at_contracts):
+    url = f"/portal/placements/{at_contracts.pk}/contracts/"
+    assert 'form="contract-form" name="next"' in client_a.get(url).content.decode()
+    response = client_a.post(url, {**contract_post(membership.employer), "action": "add", "next": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/portal/placements/{at_contracts.pk}/certificates/"
+    assert PlacementContract.objects.get(placement=at_contracts).post == "装配工"
+
+
+def test_contracts_save_and_next_with_errors_stays_and_saves_nothing(client_a, membership, at_contracts):
+    url = f"/portal/placements/{at_contracts.pk}/contracts/"
+    data = {**contract_post(membership.employer, end=f"{YEAR}-06-30", post=""), "action": "add", "next": "1"}
+    response = client_a.post(url, data)
+    assert response.status_code == 400
+    page = text(response)
+    # The form's own refusal and the contract rule's, in one answer.
+    assert "请填写「岗位工种」" in page and "不足1年" in page
+    assert 'id="id_end_error"' in response.content.decode()
+    assert response.context["form"].data["monthly_wage"] == "5000"  # what was typed is still there
+    assert not PlacementContract.objects.exists()
+
+
+def test_contracts_save_and_next_with_an_untouched_form_moves_on(client_a, membership, at_contracts):
+    url = f"/portal/placements/{at_contracts.pk}/contracts/"
+    client_a.post(url, contract_post(membership.employer))
+    blank = {"action": "add", "next": "1", "is_dispatch": "0", "relation": "own", "contract_type": ""}
+    response = client_a.post(url, blank)
+    assert response["Location"] == f"/portal/placements/{at_contracts.pk}/certificates/"
+    assert PlacementContract.objects.filter(placement=at_contracts).count() == 1
+
+
+def test_contracts_save_and_next_saves_an_edited_contract(client_a, membership, at_contracts):
+    url = f"/portal/placements/{at_contracts.pk}/contracts/"
+    client_a.post(url, contract_post(membership.employer))
+    contract = PlacementContract.objects.get()
+    data = contract_post(membership.employer, post="质检员")
+    data.pop("contract_upload")
+    data.update(action="update", contract_id=str(contract.pk), next="1")
+    response = client_a.post(url, data)
+    assert response["Location"] == f"/portal/placements/{at_contracts.pk}/certificates/"
+    contract.refresh_from_db()
+    assert contract.post == "质检员"
+
+
+def test_person_form_reports_every_problem_at_once(client_a, membership):
+    client_a.post("/portal/placements/add/", {"id_number": ID_A})
+    placement = Placement.objects.get(id_number=ID_A)
+    data = person_post(phone="12", household_region="159999", guardian_phone="110")
+    response = client_a.post(f"/portal/placements/{placement.pk}/person/", data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"phone", "household_region", "guardian_phone"} <= set(errors)
+    placement.refresh_from_db()
+    assert placement.phone == "" and placement.step == PlacementStep.PERSON

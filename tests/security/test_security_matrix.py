@@ -88,7 +88,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "portal:placement_certificates": portal(lp_b=404),
     "portal:placement_verify": portal(lp_b=404),
     "portal:placement_delete": portal(lp_b=404),
-    "portal:placement_reregister": post_only(),
+    "portal:placement_reregister": portal(lp_b=404),
     "portal:placement_reverify": post_only(),
     "portal:placement_view_full": post_only(),
     "backoffice:home": backoffice(),

@@ -22,6 +22,7 @@ from anbili.placements.services.bulk import (
 from anbili.placements.services.certificates import placement_certificate_add, placement_certificates_done
 from anbili.placements.services.contracts import (
     placement_contract_add,
+    placement_contract_check,
     placement_contract_delete,
     placement_contract_update,
 )
@@ -32,7 +33,11 @@ from anbili.placements.services.guards import (
     placement_year_locked,
 )
 from anbili.placements.services.months import EVIDENCE_PURPOSES, placement_is_dispatch, placement_months_save
-from anbili.placements.services.registration import placement_person_update, placement_start
+from anbili.placements.services.registration import (
+    placement_person_check,
+    placement_person_update,
+    placement_start,
+)
 from anbili.placements.services.verify import placement_verify, placements_verify_batch
 from anbili.placements.services.workflow import (
     MONTH_TRANSITIONS,
@@ -62,11 +67,13 @@ __all__ = [
     "placement_certificate_add",
     "placement_certificates_done",
     "placement_contract_add",
+    "placement_contract_check",
     "placement_contract_delete",
     "placement_contract_update",
     "placement_delete",
     "placement_is_dispatch",
     "placement_months_save",
+    "placement_person_check",
     "placement_person_update",
     "placement_reregister",
     "placement_start",

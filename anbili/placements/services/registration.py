@@ -8,14 +8,14 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
-from anbili.core.errors import ApplicationError
+from anbili.core.errors import ApplicationError, ErrorCollector
 from anbili.core.identifiers import id_number_birth_date, id_number_sex, validate_id_number
 from anbili.core.inputs import choice_value, date_value, text_value
+from anbili.core.phone import validate_phone
 from anbili.employers.models import Employer
-from anbili.employers.validation import validate_phone
 from anbili.evidence.models import EvidencePurpose
 from anbili.placements.models import Degree, Education, HouseholdType, Placement, PlacementStep
-from anbili.placements.services.guards import advance, check_writable, editable, store
+from anbili.placements.services.guards import advance, check_unit_info, check_writable, editable, store
 from anbili.placements.services.workflow import placement_created
 from anbili.regions.models import Region
 from anbili.registry.selectors import registry_person_lookup
@@ -28,6 +28,7 @@ def placement_start(
     number = validate_id_number(id_number, today=today, field="id_number")
     with transaction.atomic():
         check_writable(employer, business_year, today)
+        check_unit_info(employer, business_year)
         existing = Placement.objects.filter(
             employer=employer, business_year=business_year, id_number=number
         ).first()
@@ -67,88 +68,132 @@ def placement_start(
         return placement
 
 
+_PERSON_FIELDS = frozenset(
+    {
+        "name",
+        "household_type",
+        "household_region",
+        "household_address",
+        "phone",
+        "education",
+        "guardian_name",
+        "guardian_phone",
+        "is_graduate",
+        "school",
+        "degree",
+        "graduation_date",
+        "female_base_age",
+    }
+)
+
+
+def _household_region(value: Any) -> Region:
+    code = text_value(value, "household_region", "户籍地", limit=6)
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ApplicationError(
+            "「户籍地」不是有效的行政区划（GB/T 2260）", field="household_region", code="region"
+        )
+    return region
+
+
+def _graduation_date(value: Any, born: date, today: date) -> date | None:
+    graduated = date_value(value, "graduation_date", "毕业时间")
+    if graduated is not None and graduated > today:
+        raise ApplicationError("「毕业时间」不能晚于今天", field="graduation_date", code="future")
+    if graduated is not None and graduated <= born:
+        raise ApplicationError(
+            f"「毕业时间」{graduated:%Y-%m-%d} 应晚于出生日期 {born:%Y-%m-%d}"
+            "（由身份证号得出），请核实毕业时间",
+            field="graduation_date",
+            code="before_birth",
+        )
+    return graduated
+
+
+def _person_inputs(placement: Placement, today: date, fields: dict[str, Any], check: ErrorCollector) -> None:
+    """Set the 基本信息 inputs on the placement (in memory), each checked, every problem kept in `check`."""
+    # The registry's name wins: an employer cannot rename a registered person.
+    if not placement.in_registry:
+        placement.name = check(text_value, fields.get("name", ""), "name", "姓名", limit=50)
+    placement.household_type = check(
+        choice_value, fields.get("household_type", ""), HouseholdType.values, "household_type", "户籍地类型"
+    )
+    placement.household_region = check(_household_region, fields.get("household_region", ""))
+    placement.household_address = check(
+        text_value, fields.get("household_address", ""), "household_address", "户籍地址"
+    )
+    placement.phone = check(validate_phone, fields.get("phone", ""), field="phone", label="联系电话")
+    placement.education = check(
+        choice_value, fields.get("education", ""), Education.values, "education", "文化程度", required=False
+    )
+    placement.guardian_name = check(
+        text_value, fields.get("guardian_name", ""), "guardian_name", "监护人姓名", required=False, limit=50
+    )
+    placement.guardian_phone = check(
+        validate_phone,
+        fields.get("guardian_phone", ""),
+        field="guardian_phone",
+        label="监护人电话",
+        required=False,
+    )
+    female_base_age = fields.get("female_base_age")
+    if female_base_age not in (None, 50, 55):
+        check.add("「女性退休基准年龄」只能是 50 或 55", "female_base_age")
+    placement.female_base_age = female_base_age
+    is_graduate = fields.get("is_graduate")
+    if is_graduate is None:
+        check.add("请选择「是否高校毕业生」", "is_graduate", "required")
+    placement.is_graduate = bool(is_graduate)
+    if is_graduate:
+        placement.school = check(text_value, fields.get("school", ""), "school", "毕业院校", limit=100)
+        placement.degree = check(choice_value, fields.get("degree", ""), Degree.values, "degree", "学历")
+        placement.graduation_date = check(
+            _graduation_date, fields.get("graduation_date"), placement.birth_date, today
+        )
+        if fields.get("diploma_upload") is None and placement.diploma_id is None:
+            check.add("请上传学历学位证明", "diploma_upload", "required")
+    else:
+        placement.school, placement.degree, placement.graduation_date = "", "", None
+
+
+def placement_person_check(*, placement_id: int, employer: Employer, today: date, **fields: Any) -> None:
+    """Check 基本信息 as placement_person_update would, writing nothing: the page asks it when its own form
+    already refused some fields, so that the problems of the others show in the same answer."""
+    placement = Placement.objects.filter(pk=placement_id, employer=employer).first()
+    if placement is None:
+        raise ApplicationError("未找到该安置登记", code="not_found")
+    check = ErrorCollector()
+    _person_inputs(placement, today, fields, check)
+    check.raise_if_any()
+
+
 def placement_person_update(
     *,
     placement_id: int,
     employer: Employer,
     actor: Any,
     today: date,
-    name: str = "",
-    household_type: str = "",
-    household_region: str = "",
-    household_address: str = "",
-    phone: str = "",
-    education: str = "",
-    guardian_name: str = "",
-    guardian_phone: str = "",
-    is_graduate: bool | None = None,
-    school: str = "",
-    degree: str = "",
-    graduation_date: date | str | None = None,
-    female_base_age: int | None = None,
     diploma_upload: UploadedFile | None = None,
+    **fields: Any,
 ) -> Placement:
-    """基本信息 (+ 学历信息管理): save the starred fields; sex and birth date stay derived from the ID
-    number."""
+    """基本信息 (+ 学历信息管理): save the starred fields (name, household_type, household_region,
+    household_address, phone, education, guardian_name, guardian_phone, is_graduate, school, degree,
+    graduation_date, female_base_age); sex and birth date stay derived from the ID number. Every input is
+    checked before anything is stored, and every problem is reported at once."""
+    unknown = set(fields) - _PERSON_FIELDS
+    if unknown:
+        raise TypeError(f"placement_person_update() got unexpected fields {sorted(unknown)}")
     with transaction.atomic():
         placement = editable(placement_id, employer, today)
-        # The registry's name wins: an employer cannot rename a registered person.
-        if not placement.in_registry:
-            placement.name = text_value(name, "name", "姓名", limit=50)
-        placement.household_type = choice_value(
-            household_type, HouseholdType.values, "household_type", "户籍地类型"
-        )
-        code = text_value(household_region, "household_region", "户籍地", limit=6)
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise ApplicationError(
-                "「户籍地」不是有效的行政区划（GB/T 2260）", field="household_region", code="region"
+        check = ErrorCollector()
+        _person_inputs(placement, today, {**fields, "diploma_upload": diploma_upload}, check)
+        check.raise_if_any()
+        # The file is stored last, once every input passed.
+        if placement.is_graduate and diploma_upload is not None:
+            placement.diploma = store(
+                employer, actor, diploma_upload, EvidencePurpose.DIPLOMA, "diploma_upload"
             )
-        placement.household_region = region
-        placement.household_address = text_value(household_address, "household_address", "户籍地址")
-        placement.phone = validate_phone(
-            text_value(phone, "phone", "联系电话", limit=30), field="phone", label="联系电话"
-        )
-        placement.education = choice_value(
-            education, Education.values, "education", "文化程度", required=False
-        )
-        placement.guardian_name = text_value(
-            guardian_name, "guardian_name", "监护人姓名", required=False, limit=50
-        )
-        guardian = text_value(guardian_phone, "guardian_phone", "监护人电话", required=False, limit=30)
-        placement.guardian_phone = (
-            validate_phone(guardian, field="guardian_phone", label="监护人电话") if guardian else ""
-        )
-        if female_base_age not in (None, 50, 55):
-            raise ApplicationError(
-                "「女性退休基准年龄」只能是 50 或 55", field="female_base_age", code="invalid"
-            )
-        placement.female_base_age = female_base_age
-        if is_graduate is None:
-            raise ApplicationError("请选择「是否高校毕业生」", field="is_graduate", code="required")
-        placement.is_graduate = is_graduate
-        if is_graduate:
-            placement.school = text_value(school, "school", "毕业院校", limit=100)
-            placement.degree = choice_value(degree, Degree.values, "degree", "学历")
-            graduated = date_value(graduation_date, "graduation_date", "毕业时间")
-            if graduated is not None and graduated > today:
-                raise ApplicationError("「毕业时间」不能晚于今天", field="graduation_date", code="future")
-            if graduated is not None and graduated <= placement.birth_date:
-                raise ApplicationError(
-                    f"「毕业时间」{graduated:%Y-%m-%d} 应晚于出生日期 {placement.birth_date:%Y-%m-%d}"
-                    "（由身份证号得出），请核实毕业时间",
-                    field="graduation_date",
-                    code="before_birth",
-                )
-            placement.graduation_date = graduated
-            if diploma_upload is not None:
-                placement.diploma = store(
-                    employer, actor, diploma_upload, EvidencePurpose.DIPLOMA, "diploma_upload"
-                )
-            elif placement.diploma_id is None:
-                raise ApplicationError("请上传学历学位证明", field="diploma_upload", code="required")
-        else:
-            placement.school, placement.degree, placement.graduation_date = "", "", None
         advance(placement, PlacementStep.CONTRACTS)
         placement.save()
         return placement
