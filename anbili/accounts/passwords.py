@@ -32,7 +32,6 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
             raise ValidationError(
                 f"密码至少需要 {self.min_length} 位，当前为 {len(password)} 位",
                 code="password_too_short",
-                params={"min_length": self.min_length},
             )
 
     def get_help_text(self) -> str:
@@ -66,6 +65,10 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
     phone) is refused."""
 
     DEFAULT_USER_ATTRIBUTES = tuple(ATTRIBUTE_LABELS)
+
+    def __init__(self, user_attributes: Any = None, max_similarity: float = 0.7) -> None:
+        # Django binds its own default (username, first_name, last_name, email) in its signature.
+        super().__init__(user_attributes or self.DEFAULT_USER_ATTRIBUTES, max_similarity)
 
     def validate(self, password: str, user: Any = None) -> None:
         if not user:
