@@ -13,6 +13,7 @@ from anbili.accounts.models import User
 from anbili.accounts.selectors import agent_list_for_employer
 from anbili.accounts.services import (
     agent_authorisation_update,
+    agent_check,
     agent_create,
     current_employer_switch,
     employer_login_check,
@@ -24,7 +25,7 @@ from anbili.notices.selectors import notice_list_for_employer
 from anbili.placements.selectors import placement_home_figures
 from anbili.web.account_pages import password_page
 from anbili.web.decorators import NOTICE_SESSION_KEY, employer_required, notice_confirmed_required
-from anbili.web.forms import form_add_application_error
+from anbili.web.forms import form_add_application_error, form_add_other_errors
 from anbili.web.login import login_page
 from anbili.web.redirects import safe_next
 
@@ -106,7 +107,15 @@ def agents_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     form = AgentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # The form named what it refused; the service names the problems of the other fields in the same
+        # answer (nothing is written).
+        try:
+            accepted = {name: value for name, value in form.cleaned_data.items() if name in form.fields}
+            agent_check(**accepted)
+        except ApplicationError as exc:
+            form_add_other_errors(form, exc)
+    elif request.method == "POST":
         try:
             agent_create(legal_person=user, employer_id=membership.employer_id, **form.cleaned_data)
         except ApplicationError as exc:
