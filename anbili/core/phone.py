@@ -3,8 +3,8 @@
 A mobile number is 11 digits from 13… to 19… (an international prefix +86 / 0086 / 86 is dropped); a landline
 is 0, an area code of 2-3 more digits, an optional hyphen and a number of 7-8 digits, optionally an extension
 after a hyphen or 转. The input is first normalised by `anbili.core.inputs` (NFKC: full-width digits and
-hyphens become half-width; a hidden character is refused with its position); blanks are removed and the
-number is stored as typed otherwise.
+hyphens become half-width; a hidden character is refused with its position); blanks are removed, a
+mobile's hyphens too, and a landline is stored as typed otherwise.
 """
 
 from __future__ import annotations
@@ -28,16 +28,22 @@ def _compact(value: Any, field: str, label: str) -> str:
     return _INTERNATIONAL.sub("", text, count=1)
 
 
+def _matched(phone: str, mobile_only: bool) -> str | None:
+    """The number as stored: a mobile without its hyphens (138-0000-0000), a landline as typed."""
+    if MOBILE.fullmatch(phone.replace("-", "")):
+        return phone.replace("-", "")
+    if not mobile_only and LANDLINE.fullmatch(phone):
+        return phone
+    return None
+
+
 def phone_number(value: Any, *, mobile_only: bool = False) -> str | None:
     """The normalised number when `value` is a valid phone (a mobile, or a landline unless `mobile_only`),
     else None; never raises (for picking SMS recipients and the like)."""
     try:
-        phone = _compact(value, "", "")
+        return _matched(_compact(value, "", ""), mobile_only)
     except ApplicationError:
         return None
-    if MOBILE.fullmatch(phone) or (not mobile_only and LANDLINE.fullmatch(phone)):
-        return phone
-    return None
 
 
 def validate_phone(
@@ -50,7 +56,8 @@ def validate_phone(
         if required:
             raise ApplicationError(f"请填写「{label}」", field=field, code="required")
         return ""
-    if MOBILE.fullmatch(phone) or (not mobile_only and LANDLINE.fullmatch(phone)):
-        return phone
+    matched = _matched(phone, mobile_only)
+    if matched is not None:
+        return matched
     hint = MOBILE_HINT if mobile_only else PHONE_HINT
     raise ApplicationError(f"「{label}」格式不正确，请填写{hint}", field=field, code="phone")

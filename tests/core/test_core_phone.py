@@ -21,6 +21,7 @@ from anbili.core.phone import phone_number, validate_phone
         ("0471－5103279", "0471-5103279"),
         ("0471-5103279-801", "0471-5103279-801"),
         ("0471-5103279转801", "0471-5103279-801"),
+        ("138-0000-0000", "13800000000"),
     ],
 )
 def test_mobiles_and_landlines_with_area_code_are_accepted(typed, stored):
