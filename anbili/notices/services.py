@@ -4,7 +4,6 @@ SMS), users mark what they have read, and the SMS log records each delivery."""
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils import timezone
 from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
 from anbili.core.errors import ApplicationError
 from anbili.core.masking import mask
+from anbili.core.phone import phone_number
 from anbili.employers.models import Employer
 from anbili.notices.models import Notice, NoticeKind, NoticeRead, SmsMessage, SmsStatus
 from anbili.notices.sms import SmsError, sms_backend
@@ -29,7 +29,6 @@ PUBLISHING_ROLES = (StaffRole.SUPERVISOR, StaffRole.ADMIN, StaffRole.NATIONAL_AD
 TITLE_MAX = 200
 BODY_MAX = 20_000
 SMS_TEXT_MAX = 500
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def notice_can_publish(staff: User) -> bool:
@@ -139,9 +138,8 @@ def notice_mark_read(*, user: User, notice: Notice) -> NoticeRead:
 
 
 def _normalise_mobile(phone: str | None) -> str | None:
-    digits = re.sub(r"[\s-]", "", phone or "")
-    digits = digits.removeprefix("+86").removeprefix("0086")
-    return digits if _MOBILE.match(digits) else None
+    # The one phone check (core.phone): a mobile, read as every other path reads it.
+    return phone_number(phone, mobile_only=True)
 
 
 def notification_recipients(employer: Employer) -> list[str]:
