@@ -90,7 +90,10 @@ class PlacementSearchForm(NamedForm):
     q = forms.CharField(
         label="身份证号或姓名",
         required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "请输入", "maxlength": 50}),
+        # The list shows ID numbers masked (6 + 4): the last four digits find a person too.
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "姓名、身份证号或其后四位", "maxlength": 50}
+        ),
     )
 
     def clean_q(self) -> str:
