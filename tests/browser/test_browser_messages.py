@@ -1,10 +1,16 @@
-"""Issue 11 item 6 in the browser: 经办人管理 names each faulty field in Chinese at once (an empty required
-field, a bad phone) and refuses a password like the account name, with an axe scan of every state."""
+"""Issue 11 items 5-6 in the browser: 经办人管理 names each faulty field in Chinese at once (an empty required
+field, a bad phone) and refuses a password like the account name; 添加残疾人 names a hidden character with
+its place (not "当前为19位") and reads full-width digits; the list finds the person by the last four digits.
+An axe scan of every state."""
+
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from anbili.accounts.models import User
+from anbili.core.identifiers import make_id_number
+from anbili.core.masking import mask
 from anbili.demo.seed import DEMO_PASSWORD
 from anbili.employers.models import Employer
 
@@ -65,3 +71,38 @@ def test_agent_form_names_the_empty_field_the_bad_phone_and_a_password_like_the_
     expect(page.get_by_role("status").filter(has_text="已授权经办人")).to_contain_text("新经办人")
     journey.scan()
     assert User.objects.get(username="hr_newclerk").phone == "13700000000"
+
+
+def test_add_names_a_hidden_character_and_the_list_finds_the_person_by_the_last_digits(journey, demo):
+    unit = Employer.objects.get(name="呼和浩特市青城电子科技有限公司")
+    number = make_id_number("150102", date(1986, 4, 5), 777)
+    page = journey.page
+    _login_confirmed(journey, unit.uscc)
+    journey.goto("/portal/placements/add/")
+    field = page.get_by_label("身份证号")
+    field.fill("\u200b" + number)  # pasted from a web page with a zero-width space in front
+    page.get_by_role("button", name="保存，下一步").click()
+    page.wait_for_load_state()
+    expect(page.locator("#id_id_number_error")).to_have_text(
+        "「身份证号」第1个字符处含有不可见字符，请删除后重新输入"
+    )
+    expect(field).to_have_attribute("aria-invalid", "true")
+    journey.scan()
+    page.screenshot(path="/tmp/d_add_hidden.png", full_page=True)
+
+    field.fill(number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")))  # typed 全角
+    page.get_by_role("button", name="保存，下一步").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("基本信息")
+    journey.scan()
+
+    journey.goto("/portal/placements/")
+    page.get_by_label("身份证号或姓名").fill(number[-4:])
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_load_state()
+    rows = page.get_by_test_id("placement-row")
+    expect(rows.filter(has_text=mask(number))).to_have_count(1)
+    for text in rows.all_inner_texts():
+        assert number[-4:] in text
+    journey.scan()
+    page.screenshot(path="/tmp/d_search_tail.png", full_page=True)
