@@ -59,7 +59,7 @@ class PhoneField(forms.CharField):
         self.mobile_only = mobile_only
         self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         if not text:
             return text
