@@ -131,7 +131,8 @@ def test_empty_title_is_refused(client, regions):
         reverse("backoffice:notices"), {"title": "", "body": "内容", "region_code": "150100"}
     )
     assert response.status_code == 400
-    assert "这个字段是必填项" in response.content.decode() or "必填" in response.content.decode()
+    body = response.content.decode()
+    assert "请填写「标题」" in body and "这个字段是必填项" not in body  # the back office names the field too
     assert not Notice.objects.exists()
 
 
