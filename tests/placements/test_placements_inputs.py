@@ -105,26 +105,28 @@ def test_a_duplicate_or_overlapping_contract_is_refused_with_the_reason(employer
     services.placement_person_update(
         placement_id=placement.pk, employer=employer, actor=user, today=TODAY, **PERSON
     )
-    first = _add_contract(employer, user, placement)
+    term = {"start": date(2024, 1, 1), "end": date(2025, 3, 31)}
+    first = _add_contract(employer, user, placement, **term)
     with pytest.raises(ApplicationError) as error:
-        _add_contract(employer, user, placement)  # the same contract twice
+        _add_contract(employer, user, placement, **term)  # the same contract twice
     assert [(e.field, e.code) for e in error.value.errors] == [
         ("start", ContractReason.OVERLAPS_OTHER_CONTRACT.value)
     ]
-    assert "与已登记的合同（2024-07-01至2026-06-30）重复" in error.value.message
+    assert "与已登记的合同（2024-01-01至2025-03-31）重复" in error.value.message
     with pytest.raises(ApplicationError) as error:
-        _add_contract(employer, user, placement, start=date(2026, 1, 1), end=date(2028, 12, 31))
-    assert "与已登记的合同（2024-07-01至2026-06-30）重叠" in error.value.message
+        _add_contract(employer, user, placement, start=date(2025, 3, 1), end=date(2027, 2, 28))
+    assert [e.code for e in error.value.errors] == [ContractReason.OVERLAPS_OTHER_CONTRACT.value]
+    assert "与已登记的合同（2024-01-01至2025-03-31）重叠" in error.value.message
     assert PlacementContract.objects.filter(placement=placement).count() == 1
     # A renewal from the day after the end is accepted; editing a contract does not compare it with itself.
-    _add_contract(employer, user, placement, start=date(2026, 7, 1), end=date(2028, 6, 30))
+    _add_contract(employer, user, placement, start=date(2025, 4, 1), end=date(2027, 3, 31))
     services.placement_contract_update(
         placement_id=placement.pk,
         contract_id=first.pk,
         employer=employer,
         actor=user,
         today=TODAY,
-        **contract_fields(employer, post="质检员"),
+        **contract_fields(employer, post="质检员", **term),
     )
     assert PlacementContract.objects.get(pk=first.pk).post == "质检员"
 
