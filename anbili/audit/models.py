@@ -114,7 +114,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.get_action_display()}"
+        at = timezone.localtime(self.at)  # Beijing time (TIME_ZONE), as every page shows it
+        return f"{at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.get_action_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:

@@ -4,8 +4,9 @@ verification table rows."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
@@ -13,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from anbili.core.inputs import search_text
-from anbili.core.month import Month
+from anbili.core.month import Month, months_of_year
 from anbili.employers.models import Employer
 from anbili.employers.selectors import PlacementFigures, PlacementProgress
 from anbili.placements.models import (
@@ -27,7 +28,7 @@ from anbili.placements.models import (
     PlacementStatus,
 )
 from anbili.placements.verification import SOURCE_LABELS
-from anbili.registry.models import Certificate, CertificateStatus
+from anbili.registry.models import Certificate, CertificateOrigin, CertificateStatus
 from anbili.rules.checks import EVIDENCE_LABELS, CheckCode
 
 CONFIRMED_OUTCOMES = (MonthOutcomeChoice.AUTO_CONFIRMED, MonthOutcomeChoice.CONFIRMED)
@@ -212,6 +213,83 @@ def placement_registry_certificates(placement: Placement) -> list[Certificate]:
         .exclude(status=CertificateStatus.REVOKED)
         .order_by("valid_from", "number")
     )
+
+
+def months_text(year: int, months: Sequence[int]) -> str:
+    """Months of a year as the employer reads them: 2025年1月至3月 (a run), 2025年5月, or a list."""
+    if not months:
+        return ""
+    first, last = months[0], months[-1]
+    if len(months) == 1:
+        return f"{year}年{first}月"
+    if list(months) == list(range(first, last + 1)):
+        return f"{year}年{first}月至{last}月"
+    return f"{year}年" + "、".join(f"{m}月" for m in months)
+
+
+def covered_months(valid_from: date | None, valid_until: date | None, year: int) -> list[int]:
+    """The months (1-12) of the business year a certificate is in force on at least one day (rules.md §1)."""
+    return [m.month for m in months_of_year(year) if m.overlaps(valid_from, valid_until)]
+
+
+@dataclass(frozen=True)
+class HistoricalNeed:
+    """Whether 补充历史残疾证 applies to a person's business year (domain.md step 4, seed 002): the current
+    certificate, i.e. the registry's earliest one in force, was newly issued inside the business year after
+    January, so the months before its start have no certificate; an earlier one may then be added, valid
+    before and up to the current one's start, and counting after DPF review."""
+
+    business_year: int
+    current: Certificate | None
+    months: tuple[int, ...]  # the months before the current certificate's start: what an earlier one covers
+    reason: str  # why not, when it does not apply
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.months)
+
+    @property
+    def text(self) -> str:
+        """What the page says: the current certificate's start and the months an earlier one would cover."""
+        if not self.allowed or self.current is None:
+            return self.reason
+        start = self.current.valid_from
+        return (
+            f"该人员当前的残疾证自 {start:%Y-%m-%d} 起有效，"
+            f"{months_text(self.business_year, self.months)}没有有效的残疾证。"
+            f"可补充该人员此前持有的残疾证：有效期止不晚于 {start:%Y-%m-%d}，"
+            f"审核通过后可计入{months_text(self.business_year, self.months)}。"
+        )
+
+
+def historical_certificate_need(id_number: str, business_year: int) -> HistoricalNeed:
+    """Whether the employer may add a historical certificate for the person and for which months."""
+    current = (
+        Certificate.objects.filter(id_number=id_number, origin=CertificateOrigin.REGISTRY)
+        .exclude(status=CertificateStatus.REVOKED)
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    if current is None:
+        reason = (
+            "残疾人人口基础库中没有该人员的残疾证，不能补充历史残疾证；如该人员持有有效残疾证，"
+            "请在“人员信息校验”中勾选月份并上传残疾证证明材料"
+        )
+        return HistoricalNeed(business_year, None, (), reason)
+    start = current.valid_from
+    if start.year > business_year:
+        reason = (
+            f"该人员的残疾证自 {start:%Y-%m-%d} 起有效，不是 {business_year} 业务年度内新办的证件，"
+            "不能补充历史残疾证"
+        )
+        return HistoricalNeed(business_year, current, (), reason)
+    if start.year < business_year or start.month == 1:
+        reason = (
+            f"残疾人人口基础库中的残疾证自 {start:%Y-%m-%d} 起有效，已覆盖 {business_year} 业务年度各月，"
+            "无需补充历史残疾证"
+        )
+        return HistoricalNeed(business_year, current, (), reason)
+    return HistoricalNeed(business_year, current, tuple(range(1, start.month)), "")
 
 
 def beijing_time(moment: datetime) -> str:

@@ -289,7 +289,8 @@ class ContractForm(NamedForm):
 
 
 class CertificateForm(NamedForm):
-    """残疾证管理 + 添加: a historical certificate issued within the business year, with its image."""
+    """残疾证管理 + 添加: the certificate the person held before the current one (issued inside the business
+    year), with its real dates and its image."""
 
     number = text_field(
         "残疾证号", max_length=32, help_text="残疾人证号为身份证号＋残疾类别＋残疾等级，补发证另加如B1的后缀"
@@ -313,8 +314,12 @@ class CertificateForm(NamedForm):
             "invalid_choice": "「残疾等级」的选项无效，请重新选择",
         },
     )
-    valid_from = _date("有效期起")
-    valid_until = _date("有效期止", required=False, help_text="长期有效可不填；格式：2031-01-31")
+    valid_from = _date(
+        "有效期起", help_text="该证件上的有效期起（早于当前残疾证的有效期起）；格式：2016-05-01"
+    )
+    valid_until = _date(
+        "有效期止", help_text="该证件上的有效期止，不晚于当前残疾证的有效期起；格式：2025-03-31"
+    )
     image_upload = _file(
         "残疾证影像", help_text="请上传该证件有关影像资料；手动添加的残疾证件需经过残联部门审核。"
     )

@@ -38,6 +38,7 @@ from anbili.portal.forms_placements import (
     PlacementPersonForm,
     PlacementSearchForm,
 )
+from anbili.registry.models import CertificateOrigin
 from anbili.web.decorators import notice_confirmed_required
 from anbili.web.forms import form_add_application_error, form_add_other_errors
 
@@ -119,10 +120,14 @@ class CertificateRow:
     category_text: str
     origin_text: str
     image_id: int | None
+    pk: int = 0
+    months_text: str = ""  # the business year's months it is in force (本业务年度覆盖月份)
+    removable: bool = False  # added to this placement and not yet decided by a reviewer
 
 
 def _certificate_rows(placement: Placement) -> list[CertificateRow]:
     images = {link.certificate_id: link.image_id for link in placement.added_certificates.all()}
+    year = placement.business_year
     return [
         CertificateRow(
             number=c.number,
@@ -133,6 +138,12 @@ def _certificate_rows(placement: Placement) -> list[CertificateRow]:
             category_text=CERTIFICATE_CATEGORIES.get(c.category or 0, ""),
             origin_text=c.get_origin_display(),
             image_id=images.get(c.pk),
+            pk=c.pk,
+            months_text=selectors.months_text(
+                year, selectors.covered_months(c.valid_from, c.valid_until, year)
+            )
+            or "无",
+            removable=c.pk in images and c.origin == CertificateOrigin.MANUAL_PENDING,
         )
         for c in selectors.placement_registry_certificates(placement)
     ]
@@ -458,6 +469,21 @@ def placement_certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("portal:placement_certificates", placement.pk)
         return redirect("portal:placement_verify", placement.pk)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        # 删除 of a historical certificate, after the confirmation shown with ?remove=<id>.
+        try:
+            services.placement_certificate_remove(
+                placement_id=placement.pk,
+                employer=placement.employer,
+                actor=request.user,
+                today=today,
+                certificate_id=_contract_id(request.POST.get("certificate_id")),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已删除补充的历史残疾证")
+        return redirect("portal:placement_certificates", placement.pk)
     form = CertificateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -473,7 +499,16 @@ def placement_certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已添加历史残疾证，需经残联部门审核后方可计入")
             return redirect("portal:placement_certificates", placement.pk)
-    context = {"form": form, "certificates": _certificate_rows(placement)}
+    rows = _certificate_rows(placement)
+    removing = next(
+        (r for r in rows if r.removable and r.pk == _contract_id(request.GET.get("remove"))), None
+    )
+    context = {
+        "form": form,
+        "certificates": rows,
+        "removing": removing,
+        "need": selectors.historical_certificate_need(placement.id_number, placement.business_year),
+    }
     status = 400 if form.errors else 200
     return _wizard_page(
         request, placement, "portal/placement_certificates.html", PlacementStep.CERTIFICATES, context, status

@@ -197,6 +197,18 @@ def covering_contracts(facts: MonthFacts) -> tuple[ContractFact, ...]:
     return tuple(contract for contract in facts.contracts if month.overlaps(contract.start, contract.end))
 
 
+# The other-payer failures name no unit: the rows may be under another employer, whose name and USCC the
+# employer must not learn (only the contract's payers, i.e. the unit itself and its related units, are shown).
+OTHER_PAYER_MESSAGES = {
+    "wage": "该月工资记录不在合同约定的工资发放单位（本单位或已登记的关联单位）名下，"
+    "请核实工资发放单位；如由关联单位发放，请先登记该关联单位并在合同中选择",
+    "pension": "该月社保记录不在合同约定的社保参保单位（本单位或已登记的关联单位）名下，"
+    "请核实参保登记；如由关联单位缴纳，请先登记该关联单位并在合同中选择",
+    "medical": "该月医保记录不在合同约定的医保参保单位（本单位或已登记的关联单位）名下，"
+    "请核实参保登记；如由关联单位缴纳，请先登记该关联单位并在合同中选择",
+}
+
+
 def _payers(contracts: Sequence[ContractFact], facts: MonthFacts, attribute: str) -> set[str]:
     # Without a contract only the employer itself can count as payer; the contract check fails anyway.
     return {getattr(contract, attribute) for contract in contracts} or {facts.employer_uscc}
@@ -209,11 +221,8 @@ def check_wage(facts: MonthFacts) -> CheckResult:
     payers = _payers(covering_contracts(facts), facts, "wage_payer_uscc")
     own = [record for record in facts.wages if record.payer_uscc in payers]
     if not own:
-        others = "、".join(sorted({record.payer_uscc for record in facts.wages}))
-        return _fail(
-            "wage_other_payer",
-            f"工资记录在统一社会信用代码 {others} 名下，请在关联单位中登记该单位或核实工资发放单位",
-        )
+        # Never name the unit the rows are under: it may be another employer (privacy, docs/rules.md §1).
+        return _fail("wage_other_payer", OTHER_PAYER_MESSAGES["wage"])
     if facts.minimum_wage is None:
         return _fail("minimum_wage_unknown", "未配置该月所在地区的最低工资标准，请联系残联核实")
     # The registry may split one month's pay into several rows (salary, arrears): their sum is the wage.
@@ -238,12 +247,7 @@ def _insurance_check(
         return _fail(f"{kind}_missing", f"未查询到该月{short}缴费记录，请上传{evidence}或核实参保登记")
     payers = _payers(covering_contracts(facts), facts, attribute)
     if payers.isdisjoint(paid_by):
-        others = "、".join(sorted(paid_by))
-        noun = "社保" if kind == "pension" else "医保"
-        return _fail(
-            f"{kind}_other_payer",
-            f"{noun}记录在统一社会信用代码 {others} 名下，请在关联单位中登记该单位或核实参保登记",
-        )
+        return _fail(f"{kind}_other_payer", OTHER_PAYER_MESSAGES[kind])
     return PASSED
 
 

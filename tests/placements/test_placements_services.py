@@ -24,7 +24,7 @@ from anbili.placements.models import (
     PlacementStep,
 )
 from anbili.placements.selectors import placement_detail, verification_rows
-from anbili.registry.models import Certificate, CertificateOrigin, WageMonth
+from anbili.registry.models import WageMonth
 from tests.placements.placement_data import (
     PERSON,
     TODAY,
@@ -284,65 +284,7 @@ def test_nothing_half_saved_when_an_upload_is_refused(employer, user, person_don
 # --- 3. certificates ----------------------------------------------------------------------------------
 
 
-def test_historical_certificate_is_pending_review_and_does_not_count(employer, user):
-    number = new_id_number()
-    registry_person(number, payer=employer.uscc, with_certificate=False)
-    placement = ready_draft(employer, user, number)
-    rows = verification_rows(placement_detail(placement.pk, employer))
-    assert all(not row.cells[3].passed for row in rows)
-    services.placement_reregister  # noqa: B018 - the draft is still editable, no re-registration needed
-    link = services.placement_certificate_add(
-        placement_id=placement.pk,
-        employer=employer,
-        actor=user,
-        today=TODAY,
-        number=f"{number}42",
-        certificate_type="残疾人证",
-        category=4,
-        level=2,
-        valid_from=date(2025, 3, 15),
-        valid_until=None,
-        image_upload=upload("残疾证.png"),
-    )
-    assert link.certificate.origin == CertificateOrigin.MANUAL_PENDING
-    assert link.image.purpose == "certificate_image"
-    services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
-    rows = verification_rows(placement_detail(placement.pk, employer))
-    march = rows[2].cells[3]
-    assert not march.passed and march.reason_code == "certificate_pending_review"
-    # Once approved (by the review issue) it counts, with weight 2 for level 2.
-    Certificate.objects.filter(pk=link.certificate_id).update(origin=CertificateOrigin.MANUAL_APPROVED)
-    months = services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
-    assert months[2].checks["certificate"]["passed"] and months[2].weight == 2
-    assert not months[1].checks["certificate"]["passed"]
-
-
-def test_historical_certificate_refused_outside_the_year_or_with_an_earlier_registry_one(employer, user):
-    number = new_id_number()
-    registry_person(number, payer=employer.uscc, certificate_from=date(2025, 6, 1))
-    placement = ready_draft(employer, user, number)
-    common = {
-        "placement_id": placement.pk,
-        "employer": employer,
-        "actor": user,
-        "today": TODAY,
-        "certificate_type": "残疾人证",
-        "category": 4,
-        "level": 3,
-        "valid_until": None,
-        "image_upload": upload("残疾证.png"),
-    }
-    with pytest.raises(ApplicationError) as error:
-        services.placement_certificate_add(number=f"{number}43", valid_from=date(2024, 5, 1), **common)
-    assert error.value.field == "valid_from" and "2025 业务年度" in error.value.message
-    with pytest.raises(ApplicationError) as error:
-        services.placement_certificate_add(number=f"{number}43", valid_from=date(2025, 7, 1), **common)
-    assert error.value.field == "valid_from" and "更早的残疾证" in error.value.message
-    with pytest.raises(ApplicationError) as error:
-        services.placement_certificate_add(number=f"{number}44", valid_from=date(2025, 2, 1), **common)
-    assert error.value.field == "level"
-    link = services.placement_certificate_add(number=f"{number}43", valid_from=date(2025, 2, 1), **common)
-    assert link.certificate.valid_from == date(2025, 2, 1)
+# The historical certificate (补充历史残疾证): tests/placements/test_placements_certificates.py.
 
 
 # --- 4. verification ----------------------------------------------------------------------------------
@@ -456,14 +398,17 @@ def test_first_verification_returns_the_new_months_with_their_ids(employer, user
     assert _month_columns(months) == _month_columns(stored)
 
 
-def test_related_unit_pension_record_message_names_the_unit(employer, user):
+def test_a_pension_record_under_another_unit_fails_without_naming_it(employer, user):
+    # The unit may be another employer: neither the message nor the sources name it (privacy).
     number = new_id_number()
     stranger = other_uscc(55)
     registry_person(number, payer=employer.uscc, pension_payer=stranger)
     placement = ready_draft(employer, user, number)
     months = services.placement_verify(placement_id=placement.pk, employer=employer, today=TODAY)
     pension = months[0].checks["pension"]
-    assert not pension["passed"] and stranger in pension["message"] and "关联单位" in pension["message"]
+    assert not pension["passed"] and pension["reason_code"] == "pension_other_payer"
+    assert stranger not in pension["message"] and "关联单位" in pension["message"]
+    assert pension["sources"] == []
 
 
 # --- 5. months, evidence, save -------------------------------------------------------------------------

@@ -173,6 +173,7 @@ def _calls(employer, user, placement, today):
             valid_until=None,
             image_upload=upload("残疾证.png"),
         ),
+        "certificate_remove": lambda: services.placement_certificate_remove(**common, certificate_id=0),
         "certificates_done": lambda: services.placement_certificates_done(**common),
         "verify": lambda: services.placement_verify(
             placement_id=placement.pk, employer=employer, today=today
@@ -201,6 +202,7 @@ SERVICES = [
     "contract_update",
     "contract_delete",
     "certificate_add",
+    "certificate_remove",
     "certificates_done",
     "verify",
     "months_save",

@@ -428,7 +428,24 @@ def test_contract_deleted(client_a, membership, at_contracts):
 # --- 残疾证管理 --------------------
 
 
+def _current_certificate(id_number: str, valid_from: date) -> None:
+    """The registry's certificate of the person, newly issued on `valid_from` (seed 002's case)."""
+    Certificate.objects.create(
+        number=f"{id_number}42",
+        id_number=id_number,
+        kind=CertificateType.DISABLED_PERSON,
+        category=4,
+        level=2,
+        valid_from=valid_from,
+        status=CertificateStatus.VALID,
+        region_code="150102",
+        source="disability_registry",
+        received_at=timezone.now(),
+    )
+
+
 def test_certificates_listed_and_historical_one_added_for_review(client_a, membership, at_contracts):
+    _current_certificate(ID_A, date(YEAR, 4, 10))
     url = f"/portal/placements/{at_contracts.pk}/certificates/"
     page = text(client_a.get(url))
     for column in ("残疾证号", "证件类型", "残疾证有效期", "残疾等级", "残疾类别", "操作"):
@@ -439,8 +456,8 @@ def test_certificates_listed_and_historical_one_added_for_review(client_a, membe
         "certificate_type": "残疾人证",
         "category": "4",
         "level": "2",
-        "valid_from": f"{YEAR}-03-01",
-        "valid_until": f"{YEAR + 10}-03-01",
+        "valid_from": f"{YEAR - 9}-04-10",
+        "valid_until": f"{YEAR}-04-09",
         "image_upload": pdf("残疾证.pdf"),
     }
     assert client_a.post(url, data).status_code == 302
@@ -449,13 +466,15 @@ def test_certificates_listed_and_historical_one_added_for_review(client_a, membe
 
 
 def test_certificate_from_another_person_is_refused(client_a, at_contracts):
+    _current_certificate(ID_A, date(YEAR, 4, 10))
     other = make_id_number("150102", date(1980, 1, 1), 11)
     data = {
         "number": f"{other}42",
         "certificate_type": "残疾人证",
         "category": "4",
         "level": "2",
-        "valid_from": f"{YEAR}-03-01",
+        "valid_from": f"{YEAR - 9}-04-10",
+        "valid_until": f"{YEAR}-04-09",
         "image_upload": pdf("残疾证.pdf"),
     }
     response = client_a.post(f"/portal/placements/{at_contracts.pk}/certificates/", data)

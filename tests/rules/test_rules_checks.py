@@ -82,7 +82,8 @@ FAILURES: list[tuple[str, dict[str, Any], CheckCode, str, str]] = [
         {"wages": (WageRecord(R, Decimal("2500.00")),)},
         CheckCode.WAGE,
         "wage_other_payer",
-        f"工资记录在统一社会信用代码 {R} 名下，请在关联单位中登记该单位或核实工资发放单位",
+        "该月工资记录不在合同约定的工资发放单位（本单位或已登记的关联单位）名下，"
+        "请核实工资发放单位；如由关联单位发放，请先登记该关联单位并在合同中选择",
     ),
     (
         "wage below minimum",
@@ -124,7 +125,8 @@ FAILURES: list[tuple[str, dict[str, Any], CheckCode, str, str]] = [
         {"pension_payers": {X}},
         CheckCode.PENSION,
         "pension_other_payer",
-        f"社保记录在统一社会信用代码 {X} 名下，请在关联单位中登记该单位或核实参保登记",
+        "该月社保记录不在合同约定的社保参保单位（本单位或已登记的关联单位）名下，"
+        "请核实参保登记；如由关联单位缴纳，请先登记该关联单位并在合同中选择",
     ),
     (
         "no medical",
@@ -138,7 +140,8 @@ FAILURES: list[tuple[str, dict[str, Any], CheckCode, str, str]] = [
         {"medical_payers": (R,)},
         CheckCode.MEDICAL,
         "medical_other_payer",
-        f"医保记录在统一社会信用代码 {R} 名下，请在关联单位中登记该单位或核实参保登记",
+        "该月医保记录不在合同约定的医保参保单位（本单位或已登记的关联单位）名下，"
+        "请核实参保登记；如由关联单位缴纳，请先登记该关联单位并在合同中选择",
     ),
     (
         "no certificate",
@@ -381,6 +384,19 @@ def test_passing_variants(changes: dict[str, Any], weight: int) -> None:
 def test_several_failures_are_all_reported() -> None:
     result = check_month(replace(BASE, wages=(), pension_payers=(), claimed_elsewhere=True))
     assert result.failed == [CheckCode.WAGE, CheckCode.PENSION, CheckCode.EXCLUSIVE]
+
+
+def test_other_payer_failures_name_no_unit() -> None:
+    # The rows may be under another employer: neither its USCC nor any other unit's appears (privacy).
+    paid_elsewhere = replace(
+        BASE, wages=(WageRecord(X, Decimal("3000")),), pension_payers={X, R}, medical_payers=(X,)
+    )
+    result = check_month(paid_elsewhere)
+    assert result.failed == [CheckCode.WAGE, CheckCode.PENSION, CheckCode.MEDICAL]
+    for code in result.failed:
+        message = result.checks[code].message
+        assert X not in message and R not in message and U not in message
+        assert "统一社会信用代码" not in message and "本单位或已登记的关联单位" in message
 
 
 def test_without_contract_only_the_employer_counts_as_payer() -> None:

@@ -3,7 +3,8 @@
 - workflow: the named transitions of a placement and of its months, the one transition service and the
   one event writer;
 - guards: the window, the year-lock hook and the row locks every write takes first;
-- registration (添加残疾人, 基本信息), contracts (合同管理), certificates (残疾证管理),
+- registration (添加残疾人, 基本信息), contracts (合同管理), certificates (残疾证管理: add and remove a
+  historical certificate),
 - verify (人员信息校验 and batch re-verification), months (勾选安置月份 + 材料 + 保存),
 - actions (删除, 重新登记), bulk (导入上一年申报名单, 批量登记).
 
@@ -19,7 +20,11 @@ from anbili.placements.services.bulk import (
     placements_bulk_import,
     placements_import_last_year,
 )
-from anbili.placements.services.certificates import placement_certificate_add, placement_certificates_done
+from anbili.placements.services.certificates import (
+    placement_certificate_add,
+    placement_certificate_remove,
+    placement_certificates_done,
+)
 from anbili.placements.services.contracts import (
     placement_contract_add,
     placement_contract_check,
@@ -65,6 +70,7 @@ __all__ = [
     "bulk_template_xlsx",
     "month_outcomes_move",
     "placement_certificate_add",
+    "placement_certificate_remove",
     "placement_certificates_done",
     "placement_contract_add",
     "placement_contract_check",

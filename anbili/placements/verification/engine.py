@@ -6,6 +6,10 @@ What the engine works out once per placement instead of once per check (the rule
 each month's covering contracts (MonthFacts.contracts; the certificates of a MonthRegistryFacts are already
 those in force in the month), the provenance entries, and the text of an all-passed month, which depends on
 its sources alone and is shared by most of a person's months (P1, docs/performance.md).
+
+The sources cite only the payment rows of the month's payers (the employer, and the payers and dispatch
+company of its covering contracts): rows under another unit are never stored, so no employer-facing text can
+name another employer (docs/rules.md §1).
 """
 
 from __future__ import annotations
@@ -55,6 +59,19 @@ def _covering(
     return found
 
 
+def _shown_payers(employer_uscc: str, covering: tuple[ContractFact, ...]) -> frozenset[str]:
+    """The units whose payment rows a month's sources may cite: the employer and, from the covering contracts,
+    the wage/pension/medical payers and the dispatch company (the unit itself and its related units). Rows
+    under any other unit are left out, so that the employer never sees another employer's USCC."""
+    payers = {employer_uscc}
+    for contract in covering:
+        payers.update((contract.wage_payer_uscc, contract.pension_payer_uscc, contract.medical_payer_uscc))
+        if contract.dispatch_company_uscc:
+            payers.add(contract.dispatch_company_uscc)
+    payers.discard("")
+    return frozenset(payers)
+
+
 def month_verdicts(
     facts: PersonYearFacts,
     *,
@@ -76,21 +93,27 @@ def month_verdicts(
     minimum_wages = policy.minimum_wages
     passed_texts: dict[tuple[int, ...], bytes] = {}
     payment = entries.payment
+    # One payer set per distinct covering tuple (the usual placement: one for the whole year).
+    shown_payers: dict[int, frozenset[str]] = {}
     verdicts = []
     for month, registry_month in facts.months.items():
         key = yyyymm(month)
+        month_contracts = covering[month]
         result = check_month(
             facts.month_facts(
                 month,
-                contracts=covering[month],
+                contracts=month_contracts,
                 minimum_wage=minimum_wages.get(month),
                 claimed_elsewhere=key in claimed_elsewhere,
                 female_base_age=base,
             )
         )
-        wage = [payment(p) for p in registry_month.wages]
-        pension = [payment(p) for p in registry_month.pensions]
-        medical = [payment(p) for p in registry_month.medicals]
+        shown = shown_payers.get(id(month_contracts))
+        if shown is None:
+            shown = shown_payers[id(month_contracts)] = _shown_payers(facts.employer_uscc, month_contracts)
+        wage = [payment(p) for p in registry_month.wages if p.payer_uscc in shown]
+        pension = [payment(p) for p in registry_month.pensions if p.payer_uscc in shown]
+        medical = [payment(p) for p in registry_month.medicals if p.payer_uscc in shown]
         certificate = [certificate_entries[id(c)] for c in registry_month.certificates]
         auto_passed = result.auto_passed
         text = None
@@ -119,15 +142,15 @@ def month_verdicts(
             text = checks_text(result.checks, sources)
             if auto_passed:
                 passed_texts[passed_key] = text
-        shown = result.certificate
+        certificate_shown = result.certificate
         verdicts.append(
             MonthVerdict(
                 key,
                 text,
                 auto_passed,
                 result.weight,
-                str(shown.kind) if shown else "",
-                shown.level if shown else None,
+                str(certificate_shown.kind) if certificate_shown else "",
+                certificate_shown.level if certificate_shown else None,
             )
         )
     return verdicts
