@@ -33,15 +33,16 @@ from anbili.rules.calculator import CalculatorResult, levy_calculator
 from anbili.rules.levy import LevyPolicy, LevyReason, Step, number_text
 from anbili.rules.money import percent, show
 
-# Screen names of the request fields, used in every message (the API's keys are English, its users Chinese).
+# Screen names of the request fields, used in every message (the API's keys are English, its users Chinese);
+# the calculator page labels its fields with the same names, so that a message names the field as shown.
 FIELD_LABELS = {
     "province": "省份（行政区划代码）",
     "year": "业务年度",
     "unit_nature": "单位性质",
     "employees": "年平均在职职工人数",
     "employee_months": "各月在职职工人数之和",
-    "average_monthly_wage": "月平均工资",
-    "average_annual_wage": "年平均工资",
+    "average_monthly_wage": "单位月平均工资",
+    "average_annual_wage": "单位年平均工资",
     "placed_person_months": "安置人月数",
     "ratio": "安置比例",
     "social_average_wage": "当地社会平均工资",
@@ -170,9 +171,31 @@ class LevyEstimate:
     def ratio_text(self) -> str:
         return percent(self.ratio)
 
+    # The amounts as the page shows them, with thousands separators (15,841.46); the API keeps plain strings.
+    @property
+    def payable_text(self) -> str:
+        return yuan(self.payable)
+
+    @property
+    def base_text(self) -> str:
+        return yuan(self.base)
+
+    @property
+    def levy_without_placement_text(self) -> str:
+        return yuan(self.levy_without_placement)
+
+    @property
+    def saving_text(self) -> str:
+        return yuan(self.saving)
+
     @property
     def factor_text(self) -> str:
         return plain(self.factor)
+
+
+def yuan(value: Decimal) -> str:
+    """An amount in yuan to the fen with thousands separators: 15841.46 → "15,841.46"."""
+    return f"{value:,.2f}"
 
 
 def plain(value: Decimal) -> str:

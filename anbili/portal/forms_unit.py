@@ -1,4 +1,4 @@
-"""Forms of 单位信息维护管理, 关联单位 and the 残保金计算器.
+"""Forms of 单位信息维护管理 and 关联单位 (the 残保金计算器's is in forms_calculator).
 
 They check presence and choices so that every missing field is shown at once; formats (ID number, USCC,
 phones, codes) and the declaration window are checked by the services."""
@@ -18,7 +18,6 @@ from anbili.employers.models import (
 from anbili.employers.selectors import region_choices
 from anbili.employers.validation import PHONE_HINT
 from anbili.evidence.forms import ACCEPT, EvidenceFileField, evidence_hint
-from anbili.regions.models import Region, RegionLevel
 from anbili.web.forms import NamedForm, PhoneField, required_messages, text_field
 
 BLANK = [("", "请选择")]
@@ -143,107 +142,3 @@ class RelatedUnitForm(NamedForm):
             self.fields["agreement"].help_text = "如需更换，请上传新的文件；不上传则保留原文件。" + str(
                 self.fields["agreement"].help_text
             )
-
-
-class CalculatorForm(NamedForm):
-    """残保金计算器 (seed 001/003: 单位员工数、单位月平均工资、安置人月数). Numbers stay text here: the levy
-    parser that the API also uses checks them, so the page and the API refuse the same input alike."""
-
-    province = _select("省份", [], help_text="按用人单位残联主管部门所在省份的政策参数计算")
-    year = forms.IntegerField(
-        label="业务年度",
-        min_value=2000,
-        max_value=2099,
-        error_messages={
-            **required_messages("业务年度"),
-            "invalid": "「业务年度」应为四位年份，例如 2025",
-            "min_value": "「业务年度」应在 2000 至 2099 年之间",
-            "max_value": "「业务年度」应在 2000 至 2099 年之间",
-        },
-    )
-    unit_nature = _select("单位性质", BLANK + list(UnitNature.choices))
-    employees = text_field(
-        "单位员工数",
-        max_length=24,
-        help_text="年平均在职职工人数：全年各月在职职工人数之和 ÷ 12，可带小数",
-    )
-    average_monthly_wage = text_field(
-        "单位月平均工资（元）", max_length=24, help_text="在职职工月平均工资，例如 5000.00"
-    )
-    persons = forms.IntegerField(
-        label="安置残疾人数（非重度）", min_value=0, max_value=1_000_000, initial=0, required=False
-    )
-    months = forms.IntegerField(label="安置月数", min_value=0, max_value=12, initial=12, required=False)
-    severe_persons = forms.IntegerField(
-        label="安置重度残疾人数",
-        min_value=0,
-        max_value=1_000_000,
-        initial=0,
-        required=False,
-        help_text="残疾人证一、二级或残疾军人证一至三级，每人按 2 人计算",
-    )
-    severe_months = forms.IntegerField(
-        label="重度残疾人安置月数", min_value=0, max_value=12, initial=12, required=False
-    )
-    social_average_wage = text_field(
-        "当地社会平均工资（元/年）",
-        required=False,
-        max_length=24,
-        help_text="可不填；填写后计征工资不超过其 2 倍，并覆盖政策参数表",
-    )
-    ratio = text_field(
-        "安置比例",
-        required=False,
-        max_length=24,
-        help_text="可不填；以小数填写，例如 0.015（即 1.5%），覆盖政策参数表",
-    )
-
-    # Which form field shows each of the parser's messages.
-    ERROR_FIELDS = {"placed_person_months": "persons", "employee_months": "employees", "body": None}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        province = self.fields["province"]
-        assert isinstance(province, forms.ChoiceField)
-        province.choices = BLANK + [
-            (code, name)
-            for code, name in Region.objects.filter(level=RegionLevel.PROVINCE).values_list("code", "name")
-        ]
-        for name in ("employees", "average_monthly_wage", "social_average_wage", "ratio"):
-            self.fields[name].widget.attrs["inputmode"] = "decimal"
-        for name in ("persons", "months", "severe_persons", "severe_months"):
-            self.fields[name].widget.attrs["inputmode"] = "numeric"
-        messages = {
-            "invalid": "请填写整数",
-            "min_value": "不能为负数",
-            "max_value": "不能超过 %(limit_value)s",
-        }
-        for name, label in (("persons", "安置残疾人数"), ("severe_persons", "安置重度残疾人数")):
-            self.fields[name].error_messages.update({k: f"「{label}」{v}" for k, v in messages.items()})
-        for name, label in (("months", "安置月数"), ("severe_months", "重度残疾人安置月数")):
-            self.fields[name].error_messages.update(
-                {
-                    "invalid": f"「{label}」请填写整数",
-                    "min_value": f"「{label}」应在 0 至 12 之间",
-                    "max_value": f"「{label}」应在 0 至 12 之间",
-                }
-            )
-
-    def estimate_data(self) -> dict[str, object]:
-        """The cleaned form as the levy parser's request (blank optional fields left out)."""
-        data = self.cleaned_data
-        person_months = (data.get("persons") or 0) * (data.get("months") or 0) + 2 * (
-            data.get("severe_persons") or 0
-        ) * (data.get("severe_months") or 0)
-        request: dict[str, object] = {
-            "province": data["province"],
-            "year": data["year"],
-            "unit_nature": data["unit_nature"],
-            "employees": data["employees"],
-            "average_monthly_wage": data["average_monthly_wage"],
-            "placed_person_months": str(person_months),
-        }
-        for optional in ("social_average_wage", "ratio"):
-            if data.get(optional):
-                request[optional] = data[optional]
-        return request

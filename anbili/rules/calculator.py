@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from anbili.rules.levy import ENTERPRISE, LevyPolicy, LevyResult, Step, compute_levy, number_text
+from anbili.rules.levy import ENTERPRISE, LevyPolicy, LevyReason, LevyResult, Step, compute_levy, number_text
 from anbili.rules.money import Number, exact, show
 
 
@@ -22,8 +22,10 @@ class CalculatorResult:
     levy: LevyResult
     levy_if_none_placed: LevyResult
     saving: Decimal
-    persons_needed: int  # ordinary persons employed all year
-    severe_persons_needed: int  # severe persons (counting 2) employed all year
+    # What the ratio asks (ordinary persons, or severe persons counting 2, employed all year); an exempt
+    # unit's steps do not state it, as nothing it places changes its levy.
+    persons_needed: int
+    severe_persons_needed: int
     steps: tuple[Step, ...]
 
     @property
@@ -70,18 +72,23 @@ def levy_calculator(
     # A severe person counts twice, so half as many are needed, rounded up to whole persons.
     shortfall = max(Fraction(0), n * exact(policy.ratio) - placed)
     persons, severe = math.ceil(shortfall), math.ceil(shortfall / 2)
-    steps = (
+    steps: tuple[Step, ...] = (
         Step("单位年平均工资 W", f"月平均工资 × 12 = {show(average_monthly_wage)} × 12", show(annual_wage)),
         Step("安置人月数折算人数", f"安置人月数 ÷ 12 = {number_text(months)} ÷ 12", number_text(placed)),
         *now.steps,
         Step("未安置残疾人时应缴残保金", "P = 0 时按同样步骤计算", show(none_placed.payable)),
         Step("预计可节约金额", f"{show(none_placed.payable)} − {show(now.payable)}", show(saving)),
-        Step(
-            "达到规定比例还需安置",
-            f"⌈N × r − P⌉ = ⌈{number_text(shortfall)}⌉ 人，或重度残疾人 ⌈{number_text(shortfall)} ÷ 2⌉ 人",
-            f"{persons} 人（或重度残疾人 {severe} 人）",
-        ),
     )
+    if now.reason is not LevyReason.EXEMPT_SMALL_ENTERPRISE:
+        # An exempt unit pays nothing whoever it places: "persons still needed" would suggest otherwise.
+        steps += (
+            Step(
+                "达到规定比例还需安置",
+                f"⌈N × r − P⌉ = ⌈{number_text(shortfall)}⌉ 人，"
+                f"或重度残疾人 ⌈{number_text(shortfall)} ÷ 2⌉ 人",
+                f"{persons} 人（或重度残疾人 {severe} 人）",
+            ),
+        )
     return CalculatorResult(
         headcount=n,
         annual_wage=annual_wage,

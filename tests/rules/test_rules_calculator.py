@@ -62,6 +62,9 @@ def test_calculator_small_enterprise() -> None:
     assert result.payable == Decimal("0.00")
     assert result.saving == Decimal("0.00")
     assert result.persons_needed == 1  # the ratio still asks for ⌈0.375⌉ person
+    # …but an exempt unit pays nothing whoever it places: its steps do not speak of persons still needed.
+    assert [step.label for step in result.steps][-2:] == ["未安置残疾人时应缴残保金", "预计可节约金额"]
+    assert not any("还需安置" in step.label for step in result.steps)
 
 
 def test_calculator_caps_the_wage() -> None:
