@@ -86,7 +86,8 @@ class ContractFile:
             try:
                 size = read_member(self.archive, self.member, zip_limits(), target)
             except ArchiveRefused as exc:
-                raise ApplicationError(exc.reason or _DAMAGED_ZIP, field=FIELD, code="archive") from None
+                reason = shown_file_name(exc.reason or _DAMAGED_ZIP)
+                raise ApplicationError(reason, field=FIELD, code="archive") from None
             yield UploadedFile(file=target, name=self.name, size=size)
 
 
@@ -119,8 +120,9 @@ class ContractFiles:
 
 
 def _refused(name: str, reason: str) -> ApplicationError:
+    # The reason may name a member, itself named by an ID number: masked like every shown name.
     return ApplicationError(
-        f"无法读取合同附件压缩包 {shown_file_name(name)}（{reason}），未登记任何人员",
+        f"无法读取合同附件压缩包 {shown_file_name(name)}（{shown_file_name(reason)}），未登记任何人员",
         field=FIELD,
         code="archive",
     )

@@ -71,6 +71,7 @@ def test_bulk_with_a_zip_of_contract_files_reports_each_row(journey, demo, tmp_p
     _navigate(journey, lambda: page.get_by_role("button", name="上传并登记").click())
     error = page.locator("#id_contract_files_error")
     expect(error).to_contain_text("无法读取合同附件压缩包")
+    expect(error).to_contain_text(f"../{mask(WITH_FILE)}.pdf")  # the member's ID number masked
     expect(page.get_by_label(FILES_LABEL)).to_have_attribute("aria-invalid", "true")
     assert not Placement.objects.filter(employer=employer).exists()
     _shot(page, "bulk-hostile-zip")
@@ -96,7 +97,9 @@ def test_bulk_with_a_zip_of_contract_files_reports_each_row(journey, demo, tmp_p
     # The draft's 合同管理 opens from the report and says what is missing.
     draft = Placement.objects.get(employer=employer, id_number=WITHOUT_FILE)
     assert draft.status == PlacementStatus.DRAFT and draft.step == PlacementStep.CONTRACTS
-    _navigate(journey, lambda: report.get_by_role("link", name="上传合同附件（第4行）").click())
+    _navigate(
+        journey, lambda: report.get_by_role("row").nth(2).get_by_role("link", name="上传合同附件").click()
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：合同管理")
     expect(page.get_by_test_id("contract-file-missing")).to_have_text("合同附件待上传")
     _shot(page, "bulk-draft-contracts")

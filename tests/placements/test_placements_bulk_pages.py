@@ -13,7 +13,7 @@ from anbili.evidence.models import EvidenceFile
 from anbili.placements import services
 from anbili.placements.models import Placement, PlacementStatus, PlacementStep
 from tests.evidence.evidence_files import pdf_bytes
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, unit_info_saved
 from tests.placements.test_placements_bulk_files import _zip
 from tests.portal.test_portal_placements import (
     _bulk_row,
@@ -31,7 +31,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def membership(regions):
     set_window(True)
-    return MembershipFactory()
+    membership = MembershipFactory()
+    unit_info_saved(membership.employer)  # placements start only once the unit information is saved
+    return membership
 
 
 @pytest.fixture
@@ -119,6 +121,7 @@ def test_a_hostile_archive_gets_a_message_on_the_files_field_and_nothing_is_save
     body = response.content.decode()
     assert 'id="id_contract_files_error"' in body
     assert "无法读取合同附件压缩包" in text(response) and "“..”" in text(response)
+    assert f"../../{mask(FULL)}.pdf" in text(response) and FULL not in text(response)
     assert not Placement.objects.exists() and not EvidenceFile.objects.exists()
 
 
