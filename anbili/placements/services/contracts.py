@@ -100,7 +100,9 @@ def _checked_contract(
         filed = units.get(company) == RelationKind.DISPATCH and company in filed_companies(
             [company], employer.dpf_region_id, year
         )
-        others = PlacementContract.objects.filter(placement=placement).exclude(pk=contract_id)
+        others = PlacementContract.objects.filter(placement=placement)
+        if contract_id is not None:
+            others = others.exclude(pk=contract_id)  # the contract edited is not compared with itself
         terms = ContractTerms(
             contract_type=contract_type,
             is_dispatch=is_dispatch,
