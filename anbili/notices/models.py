@@ -1,5 +1,5 @@
 """Notices (通知公告) published by DPF staff for a region, notifications addressed to one employer, the
-per-user read marks, and the log of every SMS sent through the gateway."""
+read marks (per user and unit), and the log of every SMS sent through the gateway."""
 
 from django.conf import settings
 from django.db import models
@@ -46,6 +46,9 @@ class Notice(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The DPF office that published it, as it was named then ("呼和浩特市残联"; "中国残联" for a national
+    # admin): the 发布单位 column. Not the audience (`region`): a province may publish for one county.
+    publisher_name = models.CharField("发布单位", max_length=100, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -71,26 +74,32 @@ class Notice(models.Model):
 
     @property
     def publisher_label(self) -> str:
-        """Who the notice comes from, as the list shows it."""
+        """Who the notice comes from (发布单位), as the list shows it: the publishing DPF office."""
         if self.kind == NoticeKind.NOTIFICATION:
             return "系统"
-        return f"{self.region.name if self.region else ''}残联"
+        return self.publisher_name or "残联"
 
 
 class NoticeRead(models.Model):
-    """That one user has opened one notice (read marks are per user: each clerk has their own)."""
+    """That one user has opened one notice acting for one unit. Read marks are per user and per unit: each
+    clerk has their own, and a legal person holding two units reads each unit's notices for that unit."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    employer = models.ForeignKey(
+        "employers.Employer", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+    )
     read_at = models.DateTimeField("阅读时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "阅读记录"
         verbose_name_plural = "阅读记录"
-        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_read_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user", "employer"], name="notice_read_once_per_unit")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} 已读 {self.notice_id}"
+        return f"{self.user_id} 已读 {self.notice_id}（单位 {self.employer_id}）"
 
 
 class SmsStatus(models.TextChoices):

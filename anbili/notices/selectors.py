@@ -27,10 +27,11 @@ def _keyword_q(query: str) -> Q:
     return q
 
 
-def _with_read_state(qs: QuerySet[Notice], user: Any) -> QuerySet[Notice]:
+def _with_read_state(qs: QuerySet[Notice], user: Any, employer: Employer) -> QuerySet[Notice]:
     if user is None or not getattr(user, "is_authenticated", False):
         return qs.annotate(is_read=Value(False, output_field=BooleanField()))
-    return qs.annotate(is_read=Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), user_id=user.pk)))
+    reads = NoticeRead.objects.filter(notice=OuterRef("pk"), user_id=user.pk, employer_id=employer.pk)
+    return qs.annotate(is_read=Exists(reads))
 
 
 def notice_list_for_employer(
@@ -38,7 +39,8 @@ def notice_list_for_employer(
 ) -> QuerySet[Notice]:
     """Published notices of the employer's DPF region and above, plus its own notifications; newest first.
 
-    Each row carries `is_read` for `user` (False without a user); one query however many rows.
+    Each row carries `is_read` for `user` acting for this unit (False without a user); one query however
+    many rows.
     """
     visible = Q(
         kind=NoticeKind.ANNOUNCEMENT,
@@ -48,13 +50,14 @@ def notice_list_for_employer(
     qs = Notice.objects.filter(visible).select_related("region").order_by("-published_at", "-pk")
     if query.strip():
         qs = qs.filter(_keyword_q(query.strip()))
-    qs = _with_read_state(qs, user)
+    qs = _with_read_state(qs, user, employer)
     return qs[:limit] if limit is not None else qs
 
 
 def notice_unread_count_for_employer(employer: Employer, *, user: User) -> int:
-    """How many notices visible to the employer `user` has not opened yet."""
-    return notice_list_for_employer(employer).exclude(reads__user=user).count()
+    """How many notices visible to the employer `user` has not opened yet acting for it."""
+    read = NoticeRead.objects.filter(user=user, employer=employer).values("notice_id")
+    return notice_list_for_employer(employer).exclude(pk__in=read).count()
 
 
 def notice_list_for_staff(staff: User, *, query: str = "") -> QuerySet[Notice]:

@@ -71,8 +71,15 @@ def _announcement_for_update(staff: User, notice_id: int) -> Notice:
     return notice
 
 
+def publisher_name(staff: User) -> str:
+    """The 发布单位 a staff member speaks for: their region's DPF office ("呼和浩特市残联"), or 中国残联 for
+    a national admin (the one staff role without a region)."""
+    return f"{staff.region.name}残联" if staff.region is not None else "中国残联"
+
+
 def notice_publish(*, staff: User, title: str, body: str, region_code: str) -> Notice:
-    """Publish an announcement for a region within the staff member's jurisdiction (and all under it)."""
+    """Publish an announcement for a region within the staff member's jurisdiction (and all under it), in
+    the name of the staff member's own DPF office (发布单位), whatever region it addresses."""
     _check_publisher(staff)
     title, body = _clean_text(title=title, body=body)
     with transaction.atomic():
@@ -83,6 +90,7 @@ def notice_publish(*, staff: User, title: str, body: str, region_code: str) -> N
             body=body,
             region=region,
             published_by=staff,
+            publisher_name=publisher_name(staff),
             published_at=timezone.now(),
         )
     logger.info("notice published: id=%s region=%s by=%s", notice.pk, region.code, staff.pk)
@@ -126,14 +134,15 @@ def notice_republish(*, staff: User, notice_id: int) -> Notice:
     return notice
 
 
-def notice_mark_read(*, user: User, notice: Notice) -> NoticeRead:
-    """Record that `user` opened `notice`; opening it again changes nothing."""
+def notice_mark_read(*, user: User, employer: Employer, notice: Notice) -> NoticeRead:
+    """Record that `user`, acting for `employer`, opened `notice`; opening it again changes nothing. The
+    mark is the unit's: the same legal person acting for another unit still sees the notice unread there."""
     try:
         with transaction.atomic():
-            read, _ = NoticeRead.objects.get_or_create(notice=notice, user=user)
+            read, _ = NoticeRead.objects.get_or_create(notice=notice, user=user, employer=employer)
     except IntegrityError:
         # Two tabs opening the notice at once: the other request wrote the mark.
-        read = NoticeRead.objects.get(notice=notice, user=user)
+        read = NoticeRead.objects.get(notice=notice, user=user, employer=employer)
     return read
 
 

@@ -33,7 +33,7 @@ def notice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = access_notice_for_employer(request, pk)
     user = request.user
     assert isinstance(user, User)
-    notice_mark_read(user=user, notice=notice)
+    notice_mark_read(user=user, employer=access_employer_for_employer_user(request), notice=notice)
     back = request.GET.get("back", "")
     # Only our own list's query string goes back into the 返回 link.
     back_query = back if back.startswith(("q=", "page=")) else ""

@@ -1,15 +1,20 @@
-"""Menus of the two front ends. An entry appears only when its page exists (its URL name resolves)."""
+"""Menus of the two front ends. An entry appears only when its page exists (its URL name resolves) and the
+user's role may open it."""
 
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from anbili.accounts.models import SYSTEM_ADMIN_ROLES
+
 
 @dataclass(frozen=True)
 class MenuEntry:
     label: str
     url_name: str
+    # The staff roles the entry is shown to; empty: everyone who sees the menu.
+    staff_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,18 @@ BACKOFFICE_MENU = [
     MenuEntry("超比例奖励审核", "backoffice:reward_review"),
     MenuEntry("残疾人安置管理", "backoffice:placements"),
     MenuEntry("通知公告", "backoffice:notices"),
-    MenuEntry("系统管理", "backoffice:system"),
+    MenuEntry("系统管理", "backoffice:system", staff_roles=SYSTEM_ADMIN_ROLES),
 ]
 
 
 def menu_items(entries: list[MenuEntry], request: HttpRequest) -> list[MenuItem]:
-    """Resolve a menu for this request, leaving out the pages that do not exist yet."""
+    """Resolve a menu for this request, leaving out the pages that do not exist yet and those the user's role
+    may not open (their views answer 404 as well)."""
     items = []
+    role = getattr(getattr(request, "user", None), "staff_role", None)
     for entry in entries:
+        if entry.staff_roles and role not in entry.staff_roles:
+            continue
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:

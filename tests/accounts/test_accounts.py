@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from anbili.accounts.models import AccountKind, Membership, MembershipRole, User
+from anbili.accounts.models import AccountKind, Membership, MembershipRole, StaffRole, User
 from anbili.core.identifiers import make_id_number, make_uscc
 from anbili.employers.models import Employer
 from anbili.web.decorators import NOTICE_SESSION_KEY
-from tests.factories import PASSWORD, AgentMembershipFactory, MembershipFactory, StaffFactory
+from tests.factories import PASSWORD, AgentMembershipFactory, MembershipFactory, StaffFactory, region
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -206,10 +206,13 @@ def test_menus_list_only_pages_that_exist(client, regions):
     assert 'aria-label="主菜单"' in body and ">首页</a>" in body
     assert ">残疾人安置管理</a>" in body  # the menu entry appears once its page exists
     assert ">超比例奖励申请</a>" not in body  # no such page yet
-    staff = StaffFactory()
-    client.force_login(staff, backend="anbili.accounts.backends.AccountBackend")
+    admin = StaffFactory(staff_role=StaffRole.ADMIN, region=region("150000"))
+    client.force_login(admin, backend="anbili.accounts.backends.AccountBackend")
     body = client.get("/backoffice/").content.decode()
     assert ">系统管理</a>" in body and "安置登记审核" not in body
+    # 系统管理 is the system admins' only (issue 11).
+    client.force_login(StaffFactory(), backend="anbili.accounts.backends.AccountBackend")
+    assert ">系统管理</a>" not in client.get("/backoffice/").content.decode()
 
 
 @pytest.mark.parametrize("url", ["/portal/", "/portal/account/agents/", "/portal/account/password/"])

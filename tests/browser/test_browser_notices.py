@@ -82,7 +82,7 @@ def test_supervisor_publishes_and_the_employer_reads_with_the_keyboard(journey, 
     _type_into(page, page.get_by_label("统一社会信用代码或经办人账号"), qingcheng.uscc)
     _type_into(page, page.get_by_label("密码"), DEMO_PASSWORD)
     _enter_and_wait(page)
-    expect(page.get_by_role("dialog", name="特别提示")).to_be_visible()
+    expect(page.get_by_role("alertdialog", name="特别提示")).to_be_visible()
     journey.scan()
     _enter_and_wait(page)  # the confirm button has the focus
     journey.scan()

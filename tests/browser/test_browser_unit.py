@@ -61,7 +61,7 @@ def _login(journey, account: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     journey.scan()
-    expect(page.get_by_role("dialog", name="特别提示")).to_be_visible()
+    expect(page.get_by_role("alertdialog", name="特别提示")).to_be_visible()
     with page.expect_navigation():
         page.keyboard.press("Enter")  # the 确认 button has the focus
     page.wait_for_load_state()

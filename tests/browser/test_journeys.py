@@ -30,7 +30,7 @@ def test_employer_login_special_notice_and_unit_switch(journey, demo):
     journey.goto("/portal/login/")
     _login(journey, qingcheng.uscc, DEMO_PASSWORD)
 
-    dialog = page.get_by_role("dialog", name="特别提示")
+    dialog = page.get_by_role("alertdialog", name="特别提示")
     expect(dialog).to_be_visible()
     journey.scan()
     # The notice must be confirmed: Escape does not dismiss it, and other pages send the user back.
@@ -42,7 +42,7 @@ def test_employer_login_special_notice_and_unit_switch(journey, demo):
     expect(dialog.get_by_role("button", name="确认")).to_be_focused()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).to_have_text("首页")
     journey.scan()
 
@@ -51,7 +51,7 @@ def test_employer_login_special_notice_and_unit_switch(journey, demo):
     page.wait_for_load_state()
     expect(page.get_by_test_id("current-unit")).to_have_text(baotou.name)
     expect(page.get_by_role("status").filter(has_text="已切换到单位")).to_contain_text(baotou.name)
-    expect(page.get_by_role("dialog")).to_have_count(0)  # confirmed once per session
+    expect(page.get_by_role("alertdialog")).to_have_count(0)  # confirmed once per session
     journey.scan()
 
     journey.page.get_by_role("link", name="经办人管理").click()
@@ -70,7 +70,7 @@ def test_agent_expiry(journey, demo):
     journey.scan()
 
     _login(journey, "qingcheng_agent", DEMO_PASSWORD)
-    expect(page.get_by_role("dialog", name="特别提示")).to_be_visible()
+    expect(page.get_by_role("alertdialog", name="特别提示")).to_be_visible()
     expect(page.get_by_test_id("current-unit")).to_have_text("呼和浩特市青城电子科技有限公司")
     expect(page.get_by_role("link", name="经办人管理")).to_have_count(0)  # agents cannot authorise agents
     journey.scan()
@@ -106,7 +106,7 @@ def test_lockout_after_five_failures_with_captcha_from_the_third(journey, demo):
         _answer_captcha(page)
     _login(journey, uscc, DEMO_PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text("账号已被锁定")
-    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
 
 
 def test_staff_login(journey, demo):

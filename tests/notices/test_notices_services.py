@@ -76,8 +76,8 @@ def test_read_marks_are_per_user_and_idempotent(regions):
     first = _publish("150102", "第一条")
     _publish("150102", "第二条")
 
-    notice_mark_read(user=legal.user, notice=first)
-    notice_mark_read(user=legal.user, notice=first)
+    notice_mark_read(user=legal.user, employer=legal.employer, notice=first)
+    notice_mark_read(user=legal.user, employer=legal.employer, notice=first)
     assert NoticeRead.objects.filter(notice=first).count() == 1
 
     by_legal = {n.title: n.is_read for n in notice_list_for_employer(legal.employer, user=legal.user)}
@@ -86,6 +86,46 @@ def test_read_marks_are_per_user_and_idempotent(regions):
     assert by_agent == {"第一条": False, "第二条": False}
     assert notice_unread_count_for_employer(legal.employer, user=legal.user) == 1
     assert notice_unread_count_for_employer(legal.employer, user=agent.user) == 2
+
+
+def test_read_marks_are_per_unit(regions):
+    """A legal person holding two units: reading a notice as unit 1 leaves it unread for unit 2."""
+    first = MembershipFactory(employer=EmployerFactory(dpf_region=region("150102")))
+    second = MembershipFactory(
+        user=first.user, employer=EmployerFactory(dpf_region=region("150102")), is_default=False
+    )
+    notice = _publish("150100", "呼和浩特市通知")
+
+    notice_mark_read(user=first.user, employer=first.employer, notice=notice)
+
+    def read_state(employer):
+        return [n.is_read for n in notice_list_for_employer(employer, user=first.user)]
+
+    assert read_state(first.employer) == [True]
+    assert read_state(second.employer) == [False]
+    assert notice_unread_count_for_employer(first.employer, user=first.user) == 0
+    assert notice_unread_count_for_employer(second.employer, user=first.user) == 1
+    notice_mark_read(user=first.user, employer=second.employer, notice=notice)
+    assert read_state(second.employer) == [True]
+    assert NoticeRead.objects.filter(notice=notice, user=first.user).count() == 2
+
+
+def test_publisher_is_the_publishing_dpf_not_the_audience(regions):
+    """A province's office publishing for one county is 内蒙古自治区残联, not 新城区残联; a national admin's
+    notice is 中国残联's; a notification is the system's."""
+    employer = EmployerFactory(dpf_region=region("150102"))
+    _publish("150102", "自治区发给新城区的通知", staff_code="150000")
+    _publish("150102", "新城区自己的通知")
+    national = StaffFactory(region=None, staff_role=StaffRole.NATIONAL_ADMIN)
+    notice_publish(staff=national, title="全国通知", body="内容", region_code="150102")
+    notification_send(employer=employer, title="系统通知", body="内容")
+    labels = {n.title: n.publisher_label for n in notice_list_for_employer(employer)}
+    assert labels == {
+        "自治区发给新城区的通知": "内蒙古自治区残联",
+        "新城区自己的通知": "新城区残联",
+        "全国通知": "中国残联",
+        "系统通知": "系统",
+    }
 
 
 def test_list_costs_one_query_however_many_notices(regions):

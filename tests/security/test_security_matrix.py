@@ -93,7 +93,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "portal:placement_view_full": post_only(),
     "backoffice:home": backoffice(),
     "backoffice:password": backoffice(),
-    "backoffice:system": backoffice(),
+    # System admins only (issue 11: staff without the admin role do not see 系统管理).
+    "backoffice:system": backoffice(reviewer_a=404, supervisor_a=404, reviewer_other=404),
     "backoffice:staff": backoffice(reviewer_a=404, supervisor_a=404, reviewer_other=404),
     # National and province admins only (admin_prov is 内蒙古's).
     "backoffice:audit": backoffice(reviewer_a=404, supervisor_a=404, reviewer_other=404),
