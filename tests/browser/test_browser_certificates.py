@@ -65,7 +65,9 @@ def test_add_the_earlier_certificate_and_remove_it(journey, demo, tmp_path):
     fill(f"{YEAR}-06-30")
     _navigate(journey, lambda: page.get_by_role("button", name="添加").click())
     expect(page.get_by_label("有效期止")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#id_valid_until_error")).to_contain_text(f"不能晚于当前残疾证的有效期起 {YEAR}-04-10")
+    expect(page.locator("#id_valid_until_error")).to_contain_text(
+        f"不能晚于当前残疾证的有效期起 {YEAR}-04-10"
+    )
     _shot(page, "error")
 
     fill(f"{YEAR}-04-09")
