@@ -1,5 +1,6 @@
 """Reads about accounts."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -68,3 +69,28 @@ def regions_in_jurisdiction(staff: User) -> QuerySet[Region]:
     if prefix is None:
         return Region.objects.none()
     return Region.objects.filter(code__startswith=prefix).order_by("code")
+
+
+@dataclass(frozen=True)
+class UnitHeld:
+    """One unit on 用户中心 with its agents (经办人)."""
+
+    membership: Membership
+    agents: list[Membership]
+
+
+def legal_person_units(legal_person: User) -> list[UnitHeld]:
+    """The units the legal person holds, default first, each with its agents; two queries."""
+    held = list(
+        Membership.objects.filter(user=legal_person, role=MembershipRole.LEGAL_PERSON)
+        .select_related("employer", "employer__dpf_region")
+        .order_by("-is_default", "employer__name")
+    )
+    agents: dict[int, list[Membership]] = {}
+    for agent in (
+        Membership.objects.filter(employer_id__in=[m.employer_id for m in held], role=MembershipRole.AGENT)
+        .select_related("user")
+        .order_by("-valid_until", "user__full_name")
+    ):
+        agents.setdefault(agent.employer_id, []).append(agent)
+    return [UnitHeld(m, agents.get(m.employer_id, [])) for m in held]

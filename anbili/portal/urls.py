@@ -2,6 +2,7 @@ from django.urls import path
 
 from anbili.portal import (
     views,
+    views_account,
     views_calculator,
     views_evidence,
     views_notices,
@@ -20,6 +21,8 @@ urlpatterns = [
     path("account/agents/", views.agents_view, name="agents"),
     path("account/agents/<int:pk>/", views.agent_edit_view, name="agent_edit"),
     path("account/password/", views.password_view, name="password"),
+    path("account/units/", views_account.user_center_view, name="user_center"),
+    path("account/units/default/", views_account.unit_default_view, name="unit_default"),
     path("unit/info/", views_unit.unit_info_view, name="unit_info"),
     path("unit/info/confirm/", views_unit.unit_info_confirm_view, name="unit_info_confirm"),
     path("unit/info/related/add/", views_unit.related_unit_add_view, name="related_unit_add"),

@@ -155,3 +155,42 @@ def test_system_management_is_for_system_admins_only(journey, demo):
     expect(page.get_by_role("link", name="用户管理")).to_be_visible()
     journey.scan()
 
+
+def test_user_center_of_a_legal_person_with_two_units(journey, demo):
+    from anbili.core.identifiers import make_uscc
+
+    qingcheng = Employer.objects.get(name="呼和浩特市青城电子科技有限公司")
+    baotou = Employer.objects.get(name="包头市鹿城物流有限公司")
+    page = journey.page
+    _login_employer(journey, qingcheng.uscc)
+    page.get_by_role("button", name="确认").click()
+    page.wait_for_load_state()
+    journey.scan()
+    page.get_by_role("link", name="用户中心").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text("用户中心")
+    units = page.get_by_test_id("units")
+    expect(units).to_contain_text(qingcheng.name)
+    expect(units).to_contain_text(baotou.name)
+    journey.scan()
+
+    # 新增单位: a missing field is named; then a valid one is added.
+    page.get_by_label("单位名称").fill("呼和浩特市青城电子科技有限公司赛罕分公司")
+    page.get_by_role("button", name="新增单位").click()
+    page.wait_for_load_state()
+    expect(page.locator("#id_uscc_error")).to_contain_text("统一社会信用代码")
+    journey.scan()
+    page.get_by_label("统一社会信用代码").fill(make_uscc("91150105MA0N8KLM6"))
+    page.get_by_label("单位性质").select_option(label="企业")
+    page.get_by_label("残联主管部门（所在区县）").select_option(value="150105")
+    page.get_by_role("button", name="新增单位").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status").filter(has_text="已新增单位")).to_contain_text("赛罕分公司")
+    expect(units).to_contain_text("名下单位（共 3 个）")
+    journey.scan()
+
+    page.get_by_role("button", name=re.compile(rf"^设为默认\s*（{baotou.name}）$")).click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("row").filter(has_text=baotou.name)).to_contain_text("默认单位")
+    journey.scan()
+    _shot(page, "user-center")

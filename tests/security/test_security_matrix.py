@@ -72,6 +72,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "portal:calculator": portal(),
     "portal:notices": portal(),
     "portal:agents": portal(agent_a=404, lp_b=200),
+    "portal:user_center": portal(agent_a=404),
+    "portal:unit_default": post_only(),
     "portal:agent_edit": portal(agent_a=404, lp_b=404),
     "portal:related_unit_add": portal(),
     "portal:related_unit_edit": portal(lp_b=404),
