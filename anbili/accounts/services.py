@@ -219,9 +219,9 @@ def _checked_agent(
     full_name = check(text_value, full_name, "full_name", "经办人姓名", limit=50) or ""
     phone = check(validate_phone, phone, field="phone", label="经办人手机号", mobile_only=True) or ""
     if valid_from is not None and valid_until is not None and valid_until < valid_from:
-        check.add("「授权截止日期」不能早于授权开始日期", "valid_until")
+        check.add("授权截止日期不能早于授权开始日期", "valid_until")
     elif valid_until is not None and valid_until < timezone.localdate():
-        check.add("「授权截止日期」不能早于今天", "valid_until")
+        check.add("授权截止日期不能早于今天", "valid_until")
     user = User(username=username, kind=AccountKind.AGENT, full_name=full_name, phone=phone)
     check(_password_check, password, user)
     check.raise_if_any()

@@ -69,6 +69,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
     employer = access_employer_for_employer_user(request)
     user = request.user
     assert isinstance(user, User)
+    # The progress steps follow the unit information and the placements; the declaration (完成申报, 发送税务)
+    # joins through employer_home_summary's declaration_for hook once it exists.
     summary = employer_home_summary(employer, today=timezone.localdate(), figures_for=placement_home_figures)
     context = {
         "summary": summary,

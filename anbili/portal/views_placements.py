@@ -812,5 +812,6 @@ def placements_bulk_view(request: HttpRequest) -> HttpResponse:
         "report_rows": [(row, mask_name(row.name)) for row in report.rows] if report else [],
         "window": window,
         "writable": _writable(employer, window),
+        "unit_info_missing": unit_info_missing(employer, window.business_year),
     }
     return render(request, "portal/placements_bulk.html", context, status=400 if form.errors else 200)

@@ -153,6 +153,7 @@ def person_post(**overrides) -> dict:
 def ready_placement(membership, id_number: str, *, name: str = "李安置") -> Placement:
     """A draft through the services up to 人员信息校验 (person, one full-year contract, verified)."""
     employer, user, today = membership.employer, membership.user, timezone.localdate()
+    unit_info_saved(employer)  # placements start once the year's unit information is saved
     placement = services.placement_start(
         employer=employer, actor=user, id_number=id_number, business_year=YEAR, today=today
     )
@@ -785,7 +786,7 @@ def _many(employer, count: int) -> None:
 @pytest.mark.parametrize("count", [5, 50])
 def test_list_query_count_does_not_grow_with_rows(client_a, membership, django_assert_max_num_queries, count):
     _many(membership.employer, count)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # 12: whether the year's unit information is saved
         response = client_a.get(LIST)
     assert text(response).count("已审核确认") >= count
     assert f"本次累计安置确认 {12 * count} 个月" in text(response)
@@ -1039,7 +1040,8 @@ def test_contracts_save_and_next_saves_a_filled_form(client_a, membership, at_co
 
 def test_contracts_save_and_next_with_errors_stays_and_saves_nothing(client_a, membership, at_contracts):
     url = f"/portal/placements/{at_contracts.pk}/contracts/"
-    data = {**contract_post(membership.employer, end=f"{YEAR}-06-30", post=""), "action": "add", "next": "1"}
+    short = {"start": f"{YEAR}-01-01", "end": f"{YEAR}-06-30"}  # 不足1年
+    data = {**contract_post(membership.employer, post="", **short), "action": "add", "next": "1"}
     response = client_a.post(url, data)
     assert response.status_code == 400
     page = text(response)

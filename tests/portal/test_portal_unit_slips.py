@@ -169,6 +169,8 @@ def test_the_pages_say_so_and_link_to_the_unit_information(client_a, membership)
     assert 'data-testid="unit-info-missing"' in add and 'name="id_number"' not in add
     response = client_a.post("/portal/placements/add/", {"id_number": ID_A})
     assert response.status_code == 400 and "需先对本单位信息进行维护管理" in text(response)
+    bulk = client_a.get("/portal/placements/bulk/").content.decode()
+    assert 'data-testid="unit-info-missing"' in bulk and "上传并登记" not in bulk
     response = client_a.post("/portal/placements/import-last-year/", follow=True)
     assert "需先对本单位信息进行维护管理" in text(response)
     assert not Placement.objects.exists()

@@ -115,27 +115,53 @@ def _person_inputs(placement: Placement, today: date, fields: dict[str, Any], ch
     """Set the 基本信息 inputs on the placement (in memory), each checked, every problem kept in `check`."""
     # The registry's name wins: an employer cannot rename a registered person.
     if not placement.in_registry:
-        placement.name = check(text_value, fields.get("name", ""), "name", "姓名", limit=50)
-    placement.household_type = check(
-        choice_value, fields.get("household_type", ""), HouseholdType.values, "household_type", "户籍地类型"
+        placement.name = check(text_value, fields.get("name", ""), "name", "姓名", limit=50) or ""
+    placement.household_type = (
+        check(
+            choice_value,
+            fields.get("household_type", ""),
+            HouseholdType.values,
+            "household_type",
+            "户籍地类型",
+        )
+        or ""
     )
     placement.household_region = check(_household_region, fields.get("household_region", ""))
-    placement.household_address = check(
-        text_value, fields.get("household_address", ""), "household_address", "户籍地址"
+    placement.household_address = (
+        check(text_value, fields.get("household_address", ""), "household_address", "户籍地址") or ""
     )
-    placement.phone = check(validate_phone, fields.get("phone", ""), field="phone", label="联系电话")
-    placement.education = check(
-        choice_value, fields.get("education", ""), Education.values, "education", "文化程度", required=False
+    placement.phone = check(validate_phone, fields.get("phone", ""), field="phone", label="联系电话") or ""
+    placement.education = (
+        check(
+            choice_value,
+            fields.get("education", ""),
+            Education.values,
+            "education",
+            "文化程度",
+            required=False,
+        )
+        or ""
     )
-    placement.guardian_name = check(
-        text_value, fields.get("guardian_name", ""), "guardian_name", "监护人姓名", required=False, limit=50
+    placement.guardian_name = (
+        check(
+            text_value,
+            fields.get("guardian_name", ""),
+            "guardian_name",
+            "监护人姓名",
+            required=False,
+            limit=50,
+        )
+        or ""
     )
-    placement.guardian_phone = check(
-        validate_phone,
-        fields.get("guardian_phone", ""),
-        field="guardian_phone",
-        label="监护人电话",
-        required=False,
+    placement.guardian_phone = (
+        check(
+            validate_phone,
+            fields.get("guardian_phone", ""),
+            field="guardian_phone",
+            label="监护人电话",
+            required=False,
+        )
+        or ""
     )
     female_base_age = fields.get("female_base_age")
     if female_base_age not in (None, 50, 55):
@@ -146,8 +172,10 @@ def _person_inputs(placement: Placement, today: date, fields: dict[str, Any], ch
         check.add("请选择「是否高校毕业生」", "is_graduate", "required")
     placement.is_graduate = bool(is_graduate)
     if is_graduate:
-        placement.school = check(text_value, fields.get("school", ""), "school", "毕业院校", limit=100)
-        placement.degree = check(choice_value, fields.get("degree", ""), Degree.values, "degree", "学历")
+        placement.school = check(text_value, fields.get("school", ""), "school", "毕业院校", limit=100) or ""
+        placement.degree = (
+            check(choice_value, fields.get("degree", ""), Degree.values, "degree", "学历") or ""
+        )
         placement.graduation_date = check(
             _graduation_date, fields.get("graduation_date"), placement.birth_date, today
         )
