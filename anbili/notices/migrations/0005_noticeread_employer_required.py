@@ -1,4 +1,4 @@
-"""Read marks per unit, second step: every mark names its unit (0003 filled them in; a separate migration so
+"""Read marks per unit, last step: every mark names its unit (0004 filled them in; a separate migration so
 that PostgreSQL alters the table outside the transaction that wrote the rows)."""
 
 import django.db.models.deletion
@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notices", "0003_notice_publisher_read_per_unit"),
+        ("notices", "0004_notice_publisher_read_per_unit_data"),
     ]
 
     operations = [
