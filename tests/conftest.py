@@ -24,10 +24,20 @@ def _login_address_limit_lifted(settings):
 FROZEN_NOW = datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
+@pytest.fixture(autouse=True)
+def _suite_clock():
+    """Every test runs on a clock that starts at FROZEN_NOW and ticks on (timezone.now(), localdate(),
+    date.today(), time.time()), so no test depends on the day the suite runs; waits and timeouts still see
+    time pass. Spawned worker processes (the verification pool) start a fresh interpreter on the real clock:
+    their tests compare what the workers stored, never the time they stamped."""
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield
+
+
 @pytest.fixture
-def frozen_clock():
-    """Freeze the clock at FROZEN_NOW (timezone.now(), timezone.localdate(), date.today(), time.time()).
-    The traveller is returned: `frozen_clock.shift(timedelta(...))` or `.move_to(...)` moves it."""
+def frozen_clock(_suite_clock):
+    """Stop the clock at FROZEN_NOW for a test that compares exact instants. The traveller is returned:
+    `frozen_clock.shift(timedelta(...))` or `.move_to(...)` moves it."""
     with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
         yield traveller
 
