@@ -185,8 +185,8 @@ def demo_seed(*, today: date | None = None) -> list[DemoLogin]:
         first_units.append(_employer(units[0], name, id_number))
 
     qingcheng, ganjiang, _hospital = first_units
-    # 青城电子 and 赣江食品 have saved this year's unit information, so placements can start at once; 鹿城物流 and
-    # 兴和县人民医院 show a first use (seed 001: 首次使用系统…需先对本单位信息进行维护管理).
+    # 青城电子 and 赣江食品 have saved this year's unit information, so placements can start at once;
+    # 鹿城物流 and 兴和县人民医院 show a first use (seed 001: 首次使用系统…需先对本单位信息进行维护管理).
     for unit, agent_name in ((qingcheng, "刘芳"), (ganjiang, "李秀英")):
         _unit_year_profile(unit, today.year - 1, agent_name)
     legal_qc = User.objects.get(

@@ -202,8 +202,8 @@ class PlacementContract(models.Model):
     pension_payer_uscc = models.CharField("社保参保单位", max_length=18)
     medical_payer_uscc = models.CharField("医保参保单位", max_length=18)
     # Required on every interactive path; empty only for a 批量登记 row whose file was missing or refused
-    # (docs/placements.md "Bulk"): a draft at 合同管理, which says 合同附件待上传. Such a contract never counts:
-    # placement_months_save refuses to confirm or submit the placement until the file is there.
+    # (docs/placements.md "Bulk"): a draft at 合同管理, which says 合同附件待上传. Such a contract never
+    # counts: placement_months_save refuses to confirm or submit the placement until the file is there.
     contract_file = models.ForeignKey(
         "evidence.EvidenceFile",
         verbose_name="合同附件",

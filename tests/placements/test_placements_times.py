@@ -1,6 +1,6 @@
-"""Every time the employer reads is Beijing time (TIME_ZONE), never UTC: the list's 单位申报时间 and 审核确认时间,
-查看, 人员信息校验's 最近核验时间 and the received time of its sources, and the audit entry's text. Each stored
-moment is chosen so that UTC and Beijing time fall on different days."""
+"""Every time the employer reads is Beijing time (TIME_ZONE), never UTC: the list's 单位申报时间 and
+审核确认时间, 查看, 人员信息校验's 最近核验时间 and the received time of its sources, and the audit entry's
+text. Each stored moment is chosen so that UTC and Beijing time fall on different days."""
 
 from datetime import UTC, datetime
 
