@@ -154,7 +154,10 @@ def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     expect(rows.first).to_contain_text("韩*置")
     expect(rows.first).to_contain_text(f"{PERSON_ID[:6]}********{PERSON_ID[-4:]}")
     _shot(page, "list-pending")
-    _navigate(journey, lambda: rows.first.get_by_role("button", name="重新登记").click())
+    # 重新登记 asks first (issue 11): the confirmation says what is reset.
+    _navigate(journey, lambda: rows.first.get_by_role("link", name="重新登记").click())
+    expect(page.get_by_test_id("reregister-resets")).to_contain_text("资料待完善")
+    _navigate(journey, lambda: page.get_by_role("button", name="确认重新登记").click())
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：基本信息")
     assert Placement.objects.get(pk=placement.pk).status == PlacementStatus.DRAFT
     journey.goto("/portal/placements/")
