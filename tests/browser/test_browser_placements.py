@@ -390,14 +390,14 @@ def test_bulk_registration_report_and_zoom(journey, demo, tmp_path):
     journey.goto("/portal/placements/bulk/")
     _shot(page, "bulk")
     page.get_by_label("批量登记表（Excel）").set_input_files(str(path))
+    contract = _pdf(tmp_path, f"{PERSON_ID}.pdf")
+    page.get_by_label("合同附件（可多选，或一个 ZIP 压缩包）").set_input_files(contract)
     _navigate(journey, lambda: page.get_by_role("button", name="上传并登记").click())
     expect(page.get_by_test_id("bulk-summary")).to_contain_text("系统核验通过并确认 1 人")
     expect(page.get_by_test_id("bulk-report")).to_contain_text("第4行「是否高校毕业生」")
     _shot(page, "bulk-report")
 
     # 200% zoom (a 640 px wide viewport): the page does not scroll sideways; wide tables scroll in their
-    contract = _pdf(tmp_path, f"{PERSON_ID}.pdf")
-    page.get_by_label("合同附件（可多选，或一个 ZIP 压缩包）").set_input_files(contract)
     # own labelled, focusable region.
     page.set_viewport_size({"width": 640, "height": 900})
     placement = Placement.objects.get(employer=employer, id_number=PERSON_ID)
