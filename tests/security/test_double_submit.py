@@ -14,8 +14,8 @@ from anbili.accounts import services as account_services
 from anbili.accounts.models import Membership, User
 from anbili.core.identifiers import make_id_number, make_uscc
 from anbili.employers.models import Employer
-from anbili.placements import services as placement_services
 from anbili.placements.models import Placement
+from anbili.placements.services import registration as placement_registration
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.factories import MembershipFactory
 
@@ -94,7 +94,7 @@ def test_placement_add_twice_at_once(monkeypatch, window_open):
     clients = [_logged_in(membership), _logged_in(membership)]
     results = _race(
         monkeypatch,
-        placement_services,
+        placement_registration,
         "registry_person_lookup",
         [(c, "/portal/placements/add/", {"id_number": number}) for c in clients],
     )
