@@ -220,6 +220,9 @@ class PlacementContract(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The reviewer's decision on the dispatch agreement, made on its own (劳务派遣审核要求, seed 004): blank
+    # for a contract that is not a dispatch one. A new agreement file makes it pending again.
+    agreement_review = models.CharField("劳务派遣协议审核", max_length=16, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -370,6 +373,13 @@ class PlacementEventQuerySet(models.QuerySet["PlacementEvent"]):
         raise EventsAppendOnly("安置登记状态变更记录只能追加，不能删除")
 
 
+class Channel(models.TextChoices):
+    """How a step was done: by the employer online, or by DPF staff at the window (窗口申报 / 现场申报)."""
+
+    ONLINE = "online", "网上申报"
+    WINDOW = "window", "现场申报"
+
+
 class PlacementEvent(models.Model):
     """One named transition of a placement: who, when, which transition, from, to and why.
 
@@ -403,6 +413,7 @@ class PlacementEvent(models.Model):
     from_status = models.CharField("原状态", max_length=16, choices=PlacementStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=16, choices=PlacementStatus.choices, blank=True)
     reason = models.TextField("原因", blank=True)
+    channel = models.CharField("办理渠道", max_length=8, choices=Channel.choices, default=Channel.ONLINE)
 
     objects = PlacementEventQuerySet.as_manager()
 
@@ -422,3 +433,43 @@ class PlacementEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise EventsAppendOnly("安置登记状态变更记录只能追加，不能删除")
+
+
+# The review's rows (models_review.py) belong to this app; importing them here lets Django find them.
+from anbili.placements.models_review import (  # noqa: E402
+    DocumentReview,
+    PlacementReview,
+    PlacementSignal,
+    ReviewKind,
+    ReviewOutcome,
+    ReviewReason,
+    ReviewReasonKind,
+)
+
+__all__ = [
+    "Channel",
+    "ConfirmedBy",
+    "ContractRelation",
+    "ContractType",
+    "Degree",
+    "DocumentReview",
+    "Education",
+    "EventsAppendOnly",
+    "HouseholdType",
+    "MonthEvidence",
+    "MonthOutcomeChoice",
+    "PersonMonthClaim",
+    "Placement",
+    "PlacementCertificate",
+    "PlacementContract",
+    "PlacementEvent",
+    "PlacementMonth",
+    "PlacementReview",
+    "PlacementSignal",
+    "PlacementStatus",
+    "PlacementStep",
+    "ReviewKind",
+    "ReviewOutcome",
+    "ReviewReason",
+    "ReviewReasonKind",
+]

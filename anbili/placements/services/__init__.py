@@ -50,6 +50,7 @@ from anbili.placements.services.workflow import (
     TRANSITIONS,
     Actor,
     Transition,
+    at_window,
     month_outcomes_move,
     placement_transition,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "Actor",
     "ApplicationError",
     "Transition",
+    "at_window",
     "bulk_template_xlsx",
     "month_outcomes_move",
     "placement_certificate_add",

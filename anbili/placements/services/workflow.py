@@ -10,7 +10,9 @@ confirmation stamps) and writes the event row through the one event writer. Mont
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from anbili.core.errors import ApplicationError
 from anbili.placements.models import (
+    Channel,
     ConfirmedBy,
     MonthOutcomeChoice,
     PersonMonthClaim,
@@ -108,13 +111,19 @@ def placement_created(placement: Placement, actor: Any, reason: str = "") -> Pla
 
 
 def placement_transition(
-    *, placement_id: int, name: str, by: Actor | str, actor: Any, reason: str = ""
+    *,
+    placement_id: int,
+    name: str,
+    by: Actor | str,
+    actor: Any,
+    reason: str = "",
 ) -> Placement:
     """Make the named transition of the table: the actor kind must be the row's, the placement's status one
     of its sources and the year not locked; writes the event row (who, when, which, from, to, why).
 
     `delete` removes the placement after writing its event (which outlives it). Runs in the caller's
-    transaction when there is one (the row is locked again: a no-op for the caller's own lock)."""
+    transaction when there is one (the row is locked again: a no-op for the caller's own lock). The event's
+    channel is the request's (`at_window`)."""
     row = TRANSITION_BY_NAME.get(name)
     if row is None:
         raise ApplicationError(f"未知的安置登记操作“{name}”", field="status", code="transition")
@@ -131,6 +140,22 @@ def placement_transition(
                 code="transition",
             )
         return _apply(placement, row, actor, reason or row.label)
+
+
+# 现场申报: staff doing the employer's registration steps at the DPF window (窗口申报) wrap the service calls
+# in `at_window()`, so that every event those calls write says so, whichever registration service writes
+# it, without threading a parameter through each of them.
+_channel: ContextVar[str] = ContextVar("placement_channel", default=Channel.ONLINE)
+
+
+@contextmanager
+def at_window() -> Iterator[None]:
+    """Mark the events written inside the block as done by staff at the window (Channel.WINDOW)."""
+    token = _channel.set(Channel.WINDOW)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
 
 
 _ACTOR_WORDS = {Actor.EMPLOYER: "用人单位", Actor.SYSTEM: "系统", Actor.REVIEWER: "残联审核人员"}
@@ -208,7 +233,12 @@ def month_outcomes_move(
 
 
 def _event(
-    placement: Placement, actor: Any, row: Transition, *, from_status: str, reason: str
+    placement: Placement,
+    actor: Any,
+    row: Transition,
+    *,
+    from_status: str,
+    reason: str,
 ) -> PlacementEvent:
     """The one writer of event rows: they keep the placement's id, employer, year and masked label, so they
     outlive it."""
@@ -223,4 +253,5 @@ def _event(
         from_status=from_status,
         to_status=row.target or "",
         reason=reason,
+        channel=_channel.get(),
     )
