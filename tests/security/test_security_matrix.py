@@ -103,6 +103,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "backoffice:notices": backoffice(),
     "backoffice:notice_detail": backoffice(reviewer_other=404),
     "backoffice:evidence_download": backoffice(reviewer_other=404),
+    # 安置登记审核 queue and signals
+    # review screen and decisions
+    # staff 残疾人安置管理, export, window registration
+    # statistics
 }
 
 
@@ -175,6 +179,7 @@ def world(regions):
         "portal:placement_reregister",
         "portal:placement_reverify",
         "portal:placement_view_full",
+        # staff pages of A's placement (pk)
     ]
     kwargs: dict[str, dict[str, int]] = {
         **{name: {"pk": placement.pk} for name in placement_pages},
