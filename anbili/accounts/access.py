@@ -58,6 +58,16 @@ def access_staff(request: HttpRequest) -> User:
     return user
 
 
+def access_employer_for_staff(request: HttpRequest, pk: int) -> Employer:
+    """An employer whose 残联主管部门 lies in the logged-in staff member's jurisdiction (窗口申报, 单位查询);
+    404 for any other."""
+    staff = access_staff(request)
+    employer = Employer.objects.select_related("dpf_region").filter(pk=pk).first()
+    if employer is None or not staff.oversees_code(employer.dpf_region_id):
+        raise Http404
+    return employer
+
+
 def access_registry_person_for_staff(request: HttpRequest, id_number: str) -> RegistryPerson:
     """The registry person with `id_number` when their household region (户籍地) lies in the staff member's
     jurisdiction; 404 for a person elsewhere, the same answer as for a number the registry does not know, so

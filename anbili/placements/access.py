@@ -8,11 +8,11 @@ from datetime import date
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from anbili.accounts.access import access_employer_for_employer_user
+from anbili.accounts.access import access_employer_for_employer_user, access_staff
 from anbili.core.identifiers import validate_id_number
 from anbili.employers.selectors import business_year_on
 from anbili.placements.models import Placement, PlacementStatus
-from anbili.placements.selectors import placement_detail, placement_of
+from anbili.placements.selectors import placement_detail, placement_of, placements_in_jurisdiction
 from anbili.registry.models import RegistryPerson
 from anbili.registry.selectors import registry_person_lookup
 
@@ -24,6 +24,16 @@ def access_placement_for_employer(request: HttpRequest, pk: int, *, details: boo
     employer = access_employer_for_employer_user(request)
     try:
         return placement_detail(pk, employer) if details else placement_of(pk, employer)
+    except Placement.DoesNotExist:
+        raise Http404 from None
+
+
+def access_placement_for_staff(request: HttpRequest, pk: int) -> Placement:
+    """The placement `pk` with its details, when its employer's 残联主管部门 lies in the logged-in staff
+    member's jurisdiction; 404 otherwise (another region's placement is not told to exist)."""
+    staff = access_staff(request)
+    try:
+        return placement_detail(pk, within=placements_in_jurisdiction(staff))
     except Placement.DoesNotExist:
         raise Http404 from None
 

@@ -180,11 +180,24 @@ def placement_of(placement_id: int, employer: Employer) -> Placement:
     return Placement.objects.select_related("employer").get(pk=placement_id, employer=employer)
 
 
-def placement_detail(placement_id: int, employer: Employer) -> Placement:
-    """One placement of the employer with contracts, months, their evidence and added certificates; raises
-    Placement.DoesNotExist for another employer's placement."""
+def placements_in_jurisdiction(staff: Any) -> QuerySet[Placement]:
+    """The placements of every employer whose 残联主管部门 lies in the staff member's jurisdiction (a county
+    its own, a city its counties', a province all of its own); none for a user without one. Every staff
+    list, search, count, export and statistic starts here."""
+    prefix = getattr(staff, "jurisdiction_prefix", None)
+    if prefix is None:
+        return Placement.objects.none()
+    return Placement.objects.filter(employer__dpf_region__code__startswith=prefix)
+
+
+def placement_detail(
+    placement_id: int, employer: Employer | None = None, *, within: QuerySet[Placement] | None = None
+) -> Placement:
+    """One placement of the employer (or of the `within` queryset, for staff) with contracts, months, their
+    evidence and added certificates; raises Placement.DoesNotExist for any other placement."""
+    rows = within if within is not None else Placement.objects.filter(employer=employer)
     return (
-        Placement.objects.select_related("household_region", "diploma", "employer")
+        rows.select_related("household_region", "diploma", "employer")
         .prefetch_related(
             Prefetch(
                 "contracts",
@@ -202,7 +215,7 @@ def placement_detail(placement_id: int, employer: Employer) -> Placement:
             ),
             "events",
         )
-        .get(pk=placement_id, employer=employer)
+        .get(pk=placement_id)
     )
 
 
