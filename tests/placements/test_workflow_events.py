@@ -132,3 +132,20 @@ def test_a_month_move_off_its_row_is_refused(employer, outcome, name, by):
     assert error.value.code == "transition" and error.value.field == "months"
     month.refresh_from_db()
     assert month.outcome == outcome
+
+
+def test_events_written_at_the_window_say_so_and_only_those(employer, user):
+    number = new_id_number()
+    registry_person(number, payer=employer.uscc)
+    with services.at_window():
+        draft = ready_draft(employer, user, number)
+        services.placement_months_save(
+            placement_id=draft.pk, employer=employer, actor=user, today=TODAY, months=[]
+        )
+    services.placement_reregister(placement_id=draft.pk, employer=employer, actor=user, today=TODAY)
+    channels = list(
+        PlacementEvent.objects.filter(placement_ref=draft.pk)
+        .order_by("pk")
+        .values_list("transition", "channel")
+    )
+    assert channels == [("create", "window"), ("confirm_by_system", "window"), ("reregister", "online")]
