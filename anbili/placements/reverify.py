@@ -17,7 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from anbili.placements.models import Placement
+from anbili.placements.models import Placement, PlacementStatus
+from anbili.placements.signals import pending_signals_refresh
 from anbili.placements.verification import BatchContext, BatchResult
 from anbili.placements.verification.pool import (
     default_workers,
@@ -82,7 +83,10 @@ def placements_reverify_persons(
     if not ids:
         return BatchResult()
     by_year = _placements_of(ids, business_year)
-    return results_total(_year_verify(year, pks, chunk, workers) for year, pks in sorted(by_year.items()))
+    result = results_total(_year_verify(year, pks, chunk, workers) for year, pks in sorted(by_year.items()))
+    # The review queue's risk signals of those still waiting for review (anbili/placements/signals.py).
+    pending_signals_refresh(pk for pks in by_year.values() for pk in pks)
+    return result
 
 
 def _whole_years(year: int) -> list[int]:
@@ -103,6 +107,11 @@ def placements_reverify_touched(
     for year, ids in touched:
         if ids is None:
             results.extend(placements_verify_batch(business_year=y) for y in _whole_years(year))
+            pending_signals_refresh(
+                Placement.objects.filter(
+                    business_year__in=_whole_years(year), status=PlacementStatus.PENDING
+                ).values_list("pk", flat=True)
+            )
             continue
         # A person touched in every year is verified once, under ANY_YEAR.
         wanted = ids if year == ANY_YEAR else [i for i in ids if i not in everywhere]

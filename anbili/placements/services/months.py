@@ -233,13 +233,18 @@ def placement_months_save(
         placement.step = PlacementStep.DONE
         placement.save()
         if pending:
-            return placement_transition(
+            from anbili.placements.signals import placements_signals_refresh
+
+            submitted = placement_transition(
                 placement_id=placement.pk,
                 name="submit_for_review",
                 by=Actor.EMPLOYER,
                 actor=actor,
                 reason="勾选安置月份并提交材料，等待残联审核",
             )
+            # The review queue's risk signals (风险提示), with the submission.
+            placements_signals_refresh([submitted.pk])
+            return submitted
         return placement_transition(
             placement_id=placement.pk,
             name="confirm_by_system",
