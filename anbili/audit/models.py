@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     ADMIN_CHANGE = "admin_change", "后台修改"
     ADMIN_DELETE = "admin_delete", "后台删除"
     PARTNER_TOKEN = "partner_token", "合作方令牌变更"
+    PLACEMENT_REVIEW = "placement_review", "安置登记审核"
 
 
 # The detail's keys and coded values as the 审计日志 page shows them: the row keeps stable English codes (for
@@ -50,6 +51,11 @@ DETAIL_LABELS = {
     "partner_id": "合作方编号",
     "partner": "合作方",
     "token_id": "令牌编号",
+    "review": "审核事项",
+    "outcome": "审核结果",
+    "valid_months": "有效月份",
+    "invalid_months": "无效月份",
+    "items": "补正事项",
 }
 DETAIL_VALUES = {
     "portal": "网报系统",
@@ -61,6 +67,15 @@ DETAIL_VALUES = {
     "revoked": "吊销",
     "registration": "本单位安置登记",
     "staff": "残联工作人员（辖区）",
+    # 审核事项 and 审核结果 of a placement review (placements.models_review ReviewKind, ReviewOutcome)
+    "months": "安置月份认定",
+    "send_back": "退回补正",
+    "certificate": "补充残疾证审核",
+    "agreement": "劳务派遣协议审核",
+    "approved": "审核通过",
+    "partly_rejected": "部分审核不通过",
+    "rejected": "审核不通过",
+    "sent_back": "退回补正",
 }
 
 

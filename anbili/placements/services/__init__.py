@@ -6,7 +6,8 @@
 - registration (添加残疾人, 基本信息), contracts (合同管理), certificates (残疾证管理: add and remove a
   historical certificate),
 - verify (人员信息校验 and batch re-verification), months (勾选安置月份 + 材料 + 保存),
-- actions (删除, 重新登记), bulk (导入上一年申报名单, 批量登记).
+- actions (删除, 重新登记), bulk (导入上一年申报名单, 批量登记),
+- review (安置登记审核: the reviewer's decisions, docs/review.md).
 
 Every public name is importable from here. See docs/placements.md.
 """
@@ -43,6 +44,14 @@ from anbili.placements.services.registration import (
     placement_person_update,
     placement_start,
 )
+from anbili.placements.services.review import (
+    ReviewChanged,
+    placement_agreement_decide,
+    placement_certificate_decide,
+    placement_review_decide,
+    placement_send_back,
+    review_token,
+)
 from anbili.placements.services.verify import placement_verify, placements_verify_batch
 from anbili.placements.services.workflow import (
     MONTH_TRANSITIONS,
@@ -67,11 +76,14 @@ __all__ = [
     "TRANSITIONS",
     "Actor",
     "ApplicationError",
+    "ReviewChanged",
     "Transition",
     "at_window",
     "bulk_template_xlsx",
     "month_outcomes_move",
+    "placement_agreement_decide",
     "placement_certificate_add",
+    "placement_certificate_decide",
     "placement_certificate_remove",
     "placement_certificates_done",
     "placement_contract_add",
@@ -84,6 +96,8 @@ __all__ = [
     "placement_person_check",
     "placement_person_update",
     "placement_reregister",
+    "placement_review_decide",
+    "placement_send_back",
     "placement_start",
     "placement_transition",
     "placement_verify",
@@ -93,4 +107,5 @@ __all__ = [
     "placements_bulk_import",
     "placements_import_last_year",
     "placements_verify_batch",
+    "review_token",
 ]

@@ -21,6 +21,7 @@ from anbili.placements.bulk_files import ContractFile, contract_files_collect
 from anbili.placements.models import (
     ContractRelation,
     ContractType,
+    DocumentReview,
     HouseholdType,
     Placement,
     PlacementContract,
@@ -114,7 +115,12 @@ def placements_import_last_year(
             running = [c for c in old.contracts.all() if c.end is None or c.end >= first_day]
             for contract in running:
                 PlacementContract.objects.create(
-                    placement=placement, **{name: getattr(contract, name) for name in CONTRACT_COPY_FIELDS}
+                    placement=placement,
+                    **{name: getattr(contract, name) for name in CONTRACT_COPY_FIELDS},
+                    # This year's reviewer decides the copied dispatch agreement anew (services/review.py).
+                    agreement_review=DocumentReview.PENDING
+                    if contract.is_dispatch and contract.dispatch_agreement_file_id
+                    else "",
                 )
             placement_created(placement, actor, f"导入{business_year - 1}年申报名单")
             created.append(placement)

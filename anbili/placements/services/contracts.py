@@ -19,6 +19,7 @@ from anbili.evidence.models import EvidencePurpose
 from anbili.placements.models import (
     ContractRelation,
     ContractType,
+    DocumentReview,
     Placement,
     PlacementContract,
     PlacementStep,
@@ -179,6 +180,8 @@ def _contract_files(
                 EvidencePurpose.DISPATCH_AGREEMENT,
                 "dispatch_agreement_upload",
             )
+            # A new agreement waits for the reviewer's decision (services/review.py), even if one was decided.
+            contract.agreement_review = DocumentReview.PENDING
         elif contract.dispatch_agreement_file_id is None:
             raise ApplicationError(
                 "劳务派遣人员须上传申报单位与劳务派遣单位签订的劳务派遣协议（协议中应明确该人员计入申报单位）",
@@ -187,6 +190,7 @@ def _contract_files(
             )
     else:
         contract.dispatch_agreement_file = None
+        contract.agreement_review = ""
 
 
 def placement_contract_check(
