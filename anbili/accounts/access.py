@@ -12,7 +12,7 @@ from anbili.accounts.models import (
     User,
 )
 from anbili.employers.models import Employer
-from anbili.regions.models import Region, RegionLevel
+from anbili.regions.models import Region
 from anbili.registry.models import RegistryPerson
 from anbili.registry.selectors import registry_person_lookup
 
@@ -82,21 +82,18 @@ def access_registry_person_for_staff(request: HttpRequest, id_number: str) -> Re
 
 def audit_scope(staff: User) -> str | None:
     """The region-code prefix of the audit rows `staff` may search: "" (the whole country) for a national
-    admin, the province's for a province admin, None for everyone else."""
+    admin, their own jurisdiction's for a province, city or county admin (系统管理员), None for everyone
+    else (reviewers and supervisors get 404)."""
     if staff.staff_role == StaffRole.NATIONAL_ADMIN:
         return ""
-    if (
-        staff.staff_role == StaffRole.ADMIN
-        and staff.region is not None
-        and staff.region.level == RegionLevel.PROVINCE
-    ):
-        return staff.region.code_prefix
+    if staff.staff_role == StaffRole.ADMIN and staff.region is not None:
+        return staff.jurisdiction_prefix
     return None
 
 
 def access_audit_searcher(request: HttpRequest) -> tuple[User, str]:
-    """A national or province admin who may search the audit log, with the prefix of what they may see;
-    everyone else gets 404."""
+    """A system admin (national, province, city or county) who may search the audit log, with the prefix
+    of what they may see; everyone else gets 404."""
     staff = access_staff(request)
     prefix = audit_scope(staff)
     if prefix is None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from anbili.backoffice import views, views_audit, views_evidence, views_notices
+from anbili.backoffice import views_stats, views_help
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,4 +16,6 @@ urlpatterns = [
     path("notices/<int:pk>/", views_notices.notice_detail_view, name="notice_detail"),
     path("notices/<int:pk>/publish/", views_notices.notice_publish_toggle_view, name="notice_publish_toggle"),
     path("evidence/<int:pk>/download/", views_evidence.evidence_download_view, name="evidence_download"),
+    path("statistics/", views_stats.statistics_view, name="statistics"),
+    path("help/scanner/", views_help.scanner_help_view, name="scanner_help"),
 ]

@@ -1,4 +1,5 @@
-"""Staff review system: 审计日志 search for national and province admins, within their jurisdiction."""
+"""Staff review system: 审计日志 search for system admins (national, province, city, county), within their
+jurisdiction."""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse

@@ -48,6 +48,7 @@ BACKOFFICE_MENU = [
     MenuEntry("超比例奖励审核", "backoffice:reward_review"),
     MenuEntry("残疾人安置管理", "backoffice:placements"),
     MenuEntry("通知公告", "backoffice:notices"),
+    MenuEntry("统计", "backoffice:statistics"),
     MenuEntry("系统管理", "backoffice:system", staff_roles=SYSTEM_ADMIN_ROLES),
 ]
 

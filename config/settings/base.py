@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "anbili.evidence",
     "anbili.notices",
     "anbili.placements",
+    "anbili.stats",
     "anbili.portal",
     "anbili.backoffice",
     "anbili.web",

@@ -1,0 +1,50 @@
+"""Precomputed statistics (统计): the pass tallies of the seven month checks, per 残联主管部门 region and
+business year, so that the statistics page never reads the verdict JSON of a million months (decision 0007).
+
+Counting the placements by status, region and age, and the reviewers' decisions, is cheap on indexed
+columns and done live by anbili.placements.selectors_stats; only the checks need this table."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class CheckTally(models.Model):
+    """How many selected months of one region's employers in one business year had each check, and how many
+    passed it, as of `computed_at` (written only by anbili.stats.services.check_tallies_refresh)."""
+
+    region_code = models.CharField("残联主管部门区划", max_length=6)
+    business_year = models.PositiveSmallIntegerField("业务年度")
+    check_code = models.CharField("核验项", max_length=16)
+    months = models.PositiveIntegerField("核验月数", default=0)
+    passed = models.PositiveIntegerField("通过月数", default=0)
+    computed_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "核验通过统计"
+        verbose_name_plural = "核验通过统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_year", "region_code", "check_code"], name="check_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_year} {self.region_code} {self.check_code}: {self.passed}/{self.months}"
+
+
+class TallyRun(models.Model):
+    """One refresh of a business year's tallies (all regions, or those under `region_prefix`): the page shows
+    the time of the newest run that covered the staff member's jurisdiction as 统计时间."""
+
+    business_year = models.PositiveSmallIntegerField("业务年度")
+    region_prefix = models.CharField("区划代码前缀", max_length=6, blank=True)
+    computed_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "统计刷新"
+        verbose_name_plural = "统计刷新"
+        indexes = [models.Index(fields=["business_year", "computed_at"], name="tally_run_year_at")]
+
+    def __str__(self) -> str:
+        return f"{self.business_year} {self.region_prefix or '全国'} {self.computed_at:%Y-%m-%d %H:%M}"
