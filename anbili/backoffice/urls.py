@@ -1,6 +1,7 @@
 from django.urls import path
 
 from anbili.backoffice import views, views_audit, views_evidence, views_notices
+from anbili.backoffice import views_review
 from anbili.backoffice import views_stats, views_help
 
 app_name = "backoffice"
@@ -16,6 +17,25 @@ urlpatterns = [
     path("notices/<int:pk>/", views_notices.notice_detail_view, name="notice_detail"),
     path("notices/<int:pk>/publish/", views_notices.notice_publish_toggle_view, name="notice_publish_toggle"),
     path("evidence/<int:pk>/download/", views_evidence.evidence_download_view, name="evidence_download"),
+    # 安置登记审核 (review screen and its decisions, views_review)
+    path("review/<int:pk>/", views_review.placement_review_detail_view, name="placement_review_detail"),
+    path(
+        "review/<int:pk>/send-back/",
+        views_review.placement_review_send_back_view,
+        name="placement_review_send_back",
+    ),
+    path(
+        "review/<int:pk>/certificate/",
+        views_review.placement_review_certificate_view,
+        name="placement_review_certificate",
+    ),
+    path(
+        "review/<int:pk>/agreement/",
+        views_review.placement_review_agreement_view,
+        name="placement_review_agreement",
+    ),
+    path("review/<int:pk>/full/", views_review.placement_review_full_view, name="placement_review_full"),
+    path("evidence/<int:pk>/preview/", views_review.evidence_preview_view, name="evidence_preview"),
     path("statistics/", views_stats.statistics_view, name="statistics"),
     path("help/scanner/", views_help.scanner_help_view, name="scanner_help"),
 ]

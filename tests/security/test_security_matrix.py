@@ -105,7 +105,23 @@ EXPECTED: dict[str, dict[str, int]] = {
     "backoffice:evidence_download": backoffice(reviewer_other=404),
     # 安置登记审核 queue and signals
     # review screen and decisions
+    "backoffice:placement_review_detail": backoffice(reviewer_other=404),
+    "backoffice:placement_review_send_back": post_only(),
+    "backoffice:placement_review_certificate": post_only(),
+    "backoffice:placement_review_agreement": post_only(),
+    "backoffice:placement_review_full": post_only(),
+    "backoffice:evidence_preview": backoffice(reviewer_other=404),
     # staff 残疾人安置管理, export, window registration
+    "backoffice:placements": backoffice(),
+    "backoffice:placements_export": post_only(),
+    "backoffice:window": backoffice(),
+    "backoffice:window_employer": backoffice(reviewer_other=404),
+    "backoffice:window_placement_add": backoffice(reviewer_other=404),
+    "backoffice:window_placement_person": backoffice(reviewer_other=404),
+    "backoffice:window_placement_contracts": backoffice(reviewer_other=404),
+    "backoffice:window_placement_certificates": backoffice(reviewer_other=404),
+    "backoffice:window_placement_verify": backoffice(reviewer_other=404),
+    "backoffice:window_placement_reverify": post_only(),
     # statistics
 }
 
@@ -180,6 +196,16 @@ def world(regions):
         "portal:placement_reverify",
         "portal:placement_view_full",
         # staff pages of A's placement (pk)
+        "backoffice:window_placement_person",  # 窗口申报 steps
+        "backoffice:window_placement_contracts",
+        "backoffice:window_placement_certificates",
+        "backoffice:window_placement_verify",
+        "backoffice:window_placement_reverify",
+        "backoffice:placement_review_detail",
+        "backoffice:placement_review_send_back",
+        "backoffice:placement_review_certificate",
+        "backoffice:placement_review_agreement",
+        "backoffice:placement_review_full",
     ]
     kwargs: dict[str, dict[str, int]] = {
         **{name: {"pk": placement.pk} for name in placement_pages},
@@ -191,6 +217,9 @@ def world(regions):
         "backoffice:notice_detail": {"pk": notice.pk},
         "backoffice:notice_publish_toggle": {"pk": notice.pk},
         "backoffice:evidence_download": {"pk": evidence.pk},
+        "backoffice:window_employer": {"pk": lp_a.employer.pk},  # 窗口申报 of A's unit
+        "backoffice:window_placement_add": {"pk": lp_a.employer.pk},
+        "backoffice:evidence_preview": {"pk": evidence.pk},
     }
     return users, kwargs
 
@@ -230,6 +259,9 @@ WRITE_CHECKS: list[tuple[str, str, Callable[[dict], dict]]] = [
     ("lp_b", "portal:placement_reverify", lambda kw: {}),
     ("lp_b", "portal:placement_view_full", lambda kw: {}),
     ("lp_b", "portal:placement_verify", lambda kw: {"months": ["202501"]}),
+    ("reviewer_other", "backoffice:window_placement_add", lambda kw: {"id_number": "150102199003010110"}),
+    ("reviewer_other", "backoffice:window_placement_verify", lambda kw: {"months": ["202501"]}),
+    ("reviewer_other", "backoffice:window_placement_reverify", lambda kw: {}),
 ]
 
 
