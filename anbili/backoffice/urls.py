@@ -1,6 +1,7 @@
 from django.urls import path
 
 from anbili.backoffice import views, views_audit, views_evidence, views_notices
+from anbili.backoffice import views_queue
 from anbili.backoffice import views_review
 from anbili.backoffice import views_stats, views_help
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("notices/<int:pk>/", views_notices.notice_detail_view, name="notice_detail"),
     path("notices/<int:pk>/publish/", views_notices.notice_publish_toggle_view, name="notice_publish_toggle"),
     path("evidence/<int:pk>/download/", views_evidence.evidence_download_view, name="evidence_download"),
+    path("review/", views_queue.review_queue_view, name="placement_review"),
     # 安置登记审核 (review screen and its decisions, views_review)
     path("review/<int:pk>/", views_review.placement_review_detail_view, name="placement_review_detail"),
     path(

@@ -104,6 +104,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "backoffice:notice_detail": backoffice(reviewer_other=404),
     "backoffice:evidence_download": backoffice(reviewer_other=404),
     # 安置登记审核 queue and signals
+    "backoffice:placement_review": backoffice(),
     # review screen and decisions
     "backoffice:placement_review_detail": backoffice(reviewer_other=404),
     "backoffice:placement_review_send_back": post_only(),
