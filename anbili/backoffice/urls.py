@@ -3,6 +3,7 @@ from django.urls import path
 from anbili.backoffice import views, views_audit, views_evidence, views_notices
 from anbili.backoffice import views_queue
 from anbili.backoffice import views_review
+from anbili.backoffice import views_placements, views_window
 from anbili.backoffice import views_stats, views_help
 
 app_name = "backoffice"
@@ -18,6 +19,37 @@ urlpatterns = [
     path("notices/<int:pk>/", views_notices.notice_detail_view, name="notice_detail"),
     path("notices/<int:pk>/publish/", views_notices.notice_publish_toggle_view, name="notice_publish_toggle"),
     path("evidence/<int:pk>/download/", views_evidence.evidence_download_view, name="evidence_download"),
+    # staff 残疾人安置管理, export, window registration (窗口申报: views_window)
+    path("placements/", views_placements.placement_search_view, name="placements"),
+    path("placements/export/", views_placements.placements_export_view, name="placements_export"),
+    path("window/", views_window.window_search_view, name="window"),
+    path("window/<int:pk>/", views_window.window_employer_view, name="window_employer"),
+    path("window/<int:pk>/add/", views_window.window_placement_add_view, name="window_placement_add"),
+    path(
+        "window/placements/<int:pk>/person/",
+        views_window.window_placement_person_view,
+        name="window_placement_person",
+    ),
+    path(
+        "window/placements/<int:pk>/contracts/",
+        views_window.window_placement_contracts_view,
+        name="window_placement_contracts",
+    ),
+    path(
+        "window/placements/<int:pk>/certificates/",
+        views_window.window_placement_certificates_view,
+        name="window_placement_certificates",
+    ),
+    path(
+        "window/placements/<int:pk>/verify/",
+        views_window.window_placement_verify_view,
+        name="window_placement_verify",
+    ),
+    path(
+        "window/placements/<int:pk>/reverify/",
+        views_window.window_placement_reverify_view,
+        name="window_placement_reverify",
+    ),
     path("review/", views_queue.review_queue_view, name="placement_review"),
     # 安置登记审核 (review screen and its decisions, views_review)
     path("review/<int:pk>/", views_review.placement_review_detail_view, name="placement_review_detail"),
