@@ -26,8 +26,12 @@ from tests.security.test_security_matrix_admin_api import ADMIN_EXPECTED, API_EX
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anon", "lp_a", "agent_a", "lp_b", "reviewer_a", "supervisor_a", "admin_prov", "reviewer_other"]
+# Reviewers at every level around A's county (150102): another county of the same city (150103), the city
+# (150100) and the province (150000); reviewer_other is another province's (360102).
+ROLES += ["reviewer_county_other", "reviewer_city", "reviewer_prov"]
 EMPLOYER_ROLES = {"lp_a", "agent_a", "lp_b"}
 STAFF_ROLES = {"reviewer_a", "supervisor_a", "admin_prov", "reviewer_other"}
+STAFF_ROLES |= {"reviewer_county_other", "reviewer_city", "reviewer_prov"}
 
 
 def public() -> dict[str, int]:
@@ -50,6 +54,12 @@ def backoffice(**overrides: int) -> dict[str, int]:
     """A staff page: employer users get 404 (not told it exists); anonymous users go to the staff login."""
     cells = {"anon": 302, **dict.fromkeys(EMPLOYER_ROLES, 404), **dict.fromkeys(STAFF_ROLES, 200)}
     cells.update(overrides)
+    # Unless a row says otherwise: the city and province reviewers oversee A's county and get what A's own
+    # reviewer gets (a page barred to reviewers stays barred); the other county's reviewer is outside A's
+    # jurisdiction like the other province's (404 on A's objects, 200 on their own lists).
+    for role in ("reviewer_city", "reviewer_prov"):
+        cells[role] = overrides.get(role, cells["reviewer_a"])
+    cells["reviewer_county_other"] = overrides.get("reviewer_county_other", cells["reviewer_other"])
     return cells
 
 
@@ -95,6 +105,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "portal:placement_view_full": post_only(),
     "backoffice:home": backoffice(),
     "backoffice:password": backoffice(),
+    "backoffice:scanner_help": backoffice(),
     # System admins only (issue 11: staff without the admin role do not see 系统管理).
     "backoffice:system": backoffice(reviewer_a=404, supervisor_a=404, reviewer_other=404),
     "backoffice:staff": backoffice(reviewer_a=404, supervisor_a=404, reviewer_other=404),
@@ -124,6 +135,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "backoffice:window_placement_verify": backoffice(reviewer_other=404),
     "backoffice:window_placement_reverify": post_only(),
     # statistics
+    "backoffice:statistics": backoffice(),
 }
 
 
@@ -160,6 +172,9 @@ def world(regions):
         "supervisor_a": StaffFactory(staff_role=StaffRole.SUPERVISOR, region=region("150100")),
         "admin_prov": StaffFactory(staff_role=StaffRole.ADMIN, region=region("150000")),
         "reviewer_other": StaffFactory(staff_role=StaffRole.REVIEWER, region=region("360102")),
+        "reviewer_county_other": StaffFactory(staff_role=StaffRole.REVIEWER, region=region("150103")),
+        "reviewer_city": StaffFactory(staff_role=StaffRole.REVIEWER, region=region("150100")),
+        "reviewer_prov": StaffFactory(staff_role=StaffRole.REVIEWER, region=region("150000")),
     }
     evidence = evidence_store(
         employer=lp_a.employer,
