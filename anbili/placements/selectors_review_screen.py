@@ -353,7 +353,8 @@ def _documents(placement: Placement) -> tuple[list[Document], dict[int, list[Doc
             entry = by_file.setdefault(link.evidence_id, (label, [], link.evidence))
             entry[1].append(month.month)
             per_month_ids.setdefault(month.month, []).append((link.evidence_id, label))
-    for label, months, evidence in sorted(by_file.values(), key=lambda e: (e[0], e[1])):
+    order = {label: n for n, label in enumerate(_EVIDENCE_TITLES.values())}
+    for label, months, evidence in sorted(by_file.values(), key=lambda e: (order.get(e[0], 99), e[1])):
         found.append((label, "涉及月份：" + "、".join(str(m) for m in sorted(months)), evidence))
     documents = [_document(n, title, context, ev) for n, (title, context, ev) in enumerate(found, 1)]
     by_id = {d.evidence_id: d for d in documents}

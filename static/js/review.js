@@ -75,6 +75,13 @@
       link.addEventListener("click", function () { openTarget(link.getAttribute("data-doc")); });
     });
     if (window.location.hash) { openTarget(window.location.hash.slice(1)); }
+    // A link of the error summary moves the focus to the control it names (not just scrolls there).
+    Array.prototype.forEach.call(document.querySelectorAll("#error-summary a[href^='#']"), function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (target) { event.preventDefault(); target.focus(); target.scrollIntoView({ block: "center" }); }
+      });
+    });
     // After a refused or stale submit, the summary (or the changed notice) takes the focus.
     var first = document.getElementById("review-changed") || document.getElementById("error-summary");
     if (first) { first.focus(); }
