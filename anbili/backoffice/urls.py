@@ -22,31 +22,33 @@ urlpatterns = [
     # staff 残疾人安置管理, export, window registration (窗口申报: views_window)
     path("placements/", views_placements.placement_search_view, name="placements"),
     path("placements/export/", views_placements.placements_export_view, name="placements_export"),
-    path("window/", views_window.window_search_view, name="window"),
-    path("window/<int:pk>/", views_window.window_employer_view, name="window_employer"),
-    path("window/<int:pk>/add/", views_window.window_placement_add_view, name="window_placement_add"),
+    path("placements/window/", views_window.window_search_view, name="window"),
+    path("placements/window/<int:pk>/", views_window.window_employer_view, name="window_employer"),
     path(
-        "window/placements/<int:pk>/person/",
+        "placements/window/<int:pk>/add/", views_window.window_placement_add_view, name="window_placement_add"
+    ),
+    path(
+        "placements/window/placement/<int:pk>/person/",
         views_window.window_placement_person_view,
         name="window_placement_person",
     ),
     path(
-        "window/placements/<int:pk>/contracts/",
+        "placements/window/placement/<int:pk>/contracts/",
         views_window.window_placement_contracts_view,
         name="window_placement_contracts",
     ),
     path(
-        "window/placements/<int:pk>/certificates/",
+        "placements/window/placement/<int:pk>/certificates/",
         views_window.window_placement_certificates_view,
         name="window_placement_certificates",
     ),
     path(
-        "window/placements/<int:pk>/verify/",
+        "placements/window/placement/<int:pk>/verify/",
         views_window.window_placement_verify_view,
         name="window_placement_verify",
     ),
     path(
-        "window/placements/<int:pk>/reverify/",
+        "placements/window/placement/<int:pk>/reverify/",
         views_window.window_placement_reverify_view,
         name="window_placement_reverify",
     ),

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from anbili.accounts.access import access_employer_for_staff, access_staff
 from anbili.backoffice.forms_placements import WindowEmployerSearchForm
+from anbili.backoffice.views_placements import review_url
 from anbili.core.masking import mask
 from anbili.employers.selectors import unit_info_missing
 from anbili.placements.access import access_placement_for_staff
-from anbili.placements.models import Placement
+from anbili.placements.models import Placement, PlacementStatus
 from anbili.placements.selectors import beijing_time
 from anbili.placements.selectors_staff import window_employer_placements, window_employer_search
 from anbili.placements.services import at_window
@@ -86,7 +87,10 @@ def window_employer_view(request: HttpRequest, pk: int) -> HttpResponse:
             placement=p,
             id_number=mask(p.id_number),
             registered_at=beijing_time(p.registered_at) if p.registered_at else "未申报",
-            url=SITE.resume_url(p),
+            # A draft goes on with its steps; a submitted one opens on the review screen (any status).
+            url=SITE.resume_url(p)
+            if p.status == PlacementStatus.DRAFT
+            else review_url(p.pk) or SITE.resume_url(p),
         )
         for p in window_employer_placements(employer, window.business_year)
     ]

@@ -148,7 +148,7 @@ def test_bad_input_is_named_never_500(client, world, params, message):
 def test_rows_link_the_review_screen_and_the_window(client, world):
     staff_login(client, code="150102")
     body = client.get(SEARCH).content.decode()
-    assert f"/backoffice/window/{world['county'].pk}/" in body  # the draft: 窗口申报
+    assert f"/backoffice/placements/window/{world['county'].pk}/" in body  # the draft: 窗口申报
     from anbili.backoffice.views_placements import review_url
 
     if review_url(world["a"].pk):
@@ -246,14 +246,16 @@ def unit(regions):
 
 def test_window_picker_finds_units_of_the_jurisdiction_only(client, unit, world):
     staff_login(client, code="150100")
-    page = text(client.get("/backoffice/window/", {"q": unit.employer.name[:3]}))
+    page = text(client.get("/backoffice/placements/window/", {"q": unit.employer.name[:3]}))
     assert unit.employer.name in page
-    page = text(client.get("/backoffice/window/", {"q": "东湖"}))
+    page = text(client.get("/backoffice/placements/window/", {"q": "东湖"}))
     assert "东湖电子厂" not in page and "没有名称或统一社会信用代码与之相符的单位" in page
-    assert client.get(f"/backoffice/window/{world['far_employer'].pk}/").status_code == 404
-    assert client.get(f"/backoffice/window/{world['far_employer'].pk}/add/").status_code == 404
-    assert client.get(f"/backoffice/window/placements/{world['far'].pk}/person/").status_code == 404
-    response = client.post(f"/backoffice/window/{world['far_employer'].pk}/add/", {"id_number": ID_FAR})
+    assert client.get(f"/backoffice/placements/window/{world['far_employer'].pk}/").status_code == 404
+    assert client.get(f"/backoffice/placements/window/{world['far_employer'].pk}/add/").status_code == 404
+    assert client.get(f"/backoffice/placements/window/placement/{world['far'].pk}/person/").status_code == 404
+    response = client.post(
+        f"/backoffice/placements/window/{world['far_employer'].pk}/add/", {"id_number": ID_FAR}
+    )
     assert response.status_code == 404
     assert not Placement.objects.filter(employer=world["far_employer"], id_number=ID_FAR, name="").exists()
 
@@ -262,23 +264,23 @@ def test_window_registration_through_every_step(client, unit):
     staff = staff_login(client, code="150102")
     employer = unit.employer
     registry_person(ID_A, "王安置", employer.uscc)
-    page = client.get(f"/backoffice/window/{employer.pk}/").content.decode()
-    assert f"/backoffice/window/{employer.pk}/add/" in page
-    response = client.post(f"/backoffice/window/{employer.pk}/add/", {"id_number": ID_A})
+    page = client.get(f"/backoffice/placements/window/{employer.pk}/").content.decode()
+    assert f"/backoffice/placements/window/{employer.pk}/add/" in page
+    response = client.post(f"/backoffice/placements/window/{employer.pk}/add/", {"id_number": ID_A})
     placement = Placement.objects.get(employer=employer, id_number=ID_A)
-    assert response["Location"] == f"/backoffice/window/placements/{placement.pk}/person/"
+    assert response["Location"] == f"/backoffice/placements/window/placement/{placement.pk}/person/"
     assert placement.created_by_id == staff.pk
     page = client.get(response["Location"]).content.decode()
     assert "窗口申报：正在为" in page and employer.name in page
     assert 'accept="image/*,application/pdf"' in page and 'capture="environment"' in page
     response = client.post(response["Location"], person_post(name="王安置"))
-    assert response["Location"] == f"/backoffice/window/placements/{placement.pk}/contracts/"
+    assert response["Location"] == f"/backoffice/placements/window/placement/{placement.pk}/contracts/"
     response = client.post(response["Location"], {**contract_post(employer), "next": "1"})
-    assert response["Location"] == f"/backoffice/window/placements/{placement.pk}/certificates/"
+    assert response["Location"] == f"/backoffice/placements/window/placement/{placement.pk}/certificates/"
     response = client.post(response["Location"], {"action": "done"})
-    assert response["Location"] == f"/backoffice/window/placements/{placement.pk}/verify/"
+    assert response["Location"] == f"/backoffice/placements/window/placement/{placement.pk}/verify/"
     verify = response["Location"]
-    assert client.post(f"/backoffice/window/placements/{placement.pk}/reverify/").status_code == 302
+    assert client.post(f"/backoffice/placements/window/placement/{placement.pk}/reverify/").status_code == 302
     months = [f"{YEAR}{m:02d}" for m in range(1, 11)]
     response = client.post(verify, {"stage": "select", "months": months})
     assert response.status_code == 200 and 'capture="environment"' in response.content.decode()
@@ -290,14 +292,17 @@ def test_window_registration_through_every_step(client, unit):
         "evidence_medical": pdf("医保.pdf"),
     }
     response = client.post(verify, data)
-    assert response["Location"] == f"/backoffice/window/{employer.pk}/"
+    assert response["Location"] == f"/backoffice/placements/window/{employer.pk}/"
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.PENDING
     events = list(PlacementEvent.objects.filter(placement_ref=placement.pk))
     assert [e.transition for e in events] == ["create", "submit_for_review"]
     assert {(e.channel, e.actor_id) for e in events} == {(Channel.WINDOW, staff.pk)}
-    page = text(client.get(f"/backoffice/window/{employer.pk}/"))
+    response = client.get(f"/backoffice/placements/window/{employer.pk}/")
+    page = text(response)
     assert "王安置" in page and "待审核" in page and ID_A not in page
+    # Submitted: the register opens it on the review screen.
+    assert f'href="/backoffice/review/{placement.pk}/"' in response.content.decode()
 
 
 def test_portal_events_stay_online(client, unit):
@@ -308,7 +313,7 @@ def test_portal_events_stay_online(client, unit):
 
 def test_window_bad_input_is_named(client, unit):
     staff_login(client, code="150102")
-    response = client.post(f"/backoffice/window/{unit.employer.pk}/add/", {"id_number": "123"})
+    response = client.post(f"/backoffice/placements/window/{unit.employer.pk}/add/", {"id_number": "123"})
     assert response.status_code == 400 and "身份证号" in text(response)
     registry_person(ID_A, "王安置", unit.employer.uscc)
     placement = services.placement_start(
@@ -318,9 +323,11 @@ def test_window_bad_input_is_named(client, unit):
         business_year=YEAR,
         today=timezone.localdate(),
     )
-    response = client.post(f"/backoffice/window/placements/{placement.pk}/person/", person_post(phone="12"))
+    response = client.post(
+        f"/backoffice/placements/window/placement/{placement.pk}/person/", person_post(phone="12")
+    )
     assert response.status_code == 400 and "联系电话" in text(response)
-    assert client.get("/backoffice/window/", {"q": "\x00"}).status_code == 400
+    assert client.get("/backoffice/placements/window/", {"q": "\x00"}).status_code == 400
 
 
 def test_year_lock_holds_on_the_window_path(client, unit):
@@ -333,14 +340,17 @@ def test_year_lock_holds_on_the_window_path(client, unit):
 
     services.placement_year_lock_register(lock)
     try:
-        page = text(client.get(f"/backoffice/window/{unit.employer.pk}/"))
+        page = text(client.get(f"/backoffice/placements/window/{unit.employer.pk}/"))
         assert "本业务年度已完成申报" in page and "添加残疾人" not in page
-        response = client.post(f"/backoffice/window/placements/{placement.pk}/person/", person_post())
+        response = client.post(
+            f"/backoffice/placements/window/placement/{placement.pk}/person/", person_post()
+        )
         assert response.status_code == 400 and "已锁定" in text(response)
-        response = client.post(f"/backoffice/window/{unit.employer.pk}/add/", {"id_number": ID_B})
+        response = client.post(f"/backoffice/placements/window/{unit.employer.pk}/add/", {"id_number": ID_B})
         assert response.status_code == 400 and "已锁定" in text(response)
         response = client.post(
-            f"/backoffice/window/placements/{placement.pk}/verify/", {"stage": "save", "months": []}
+            f"/backoffice/placements/window/placement/{placement.pk}/verify/",
+            {"stage": "save", "months": []},
         )
         assert response.status_code == 400 and "已锁定" in text(response)
     finally:
