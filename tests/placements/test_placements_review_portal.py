@@ -69,14 +69,14 @@ def test_a_sent_back_draft_shows_what_to_fix_until_it_is_saved_again(
     assert all(item in page for item in ITEMS) and "补充说明：请尽快补正" in page
     assert f"{office}于" in page and "reviewer_zhang" not in page
     listing = _text(portal.get("/portal/placements/"))
-    assert "退回补正：请上传清晰的工资发放证明；社保缴费凭证缺少10月" in listing
+    assert "已退回补正（2 项待补正）" in listing
 
     again = resubmit(back, employer, user, [OCT, NOV, DEC])
     assert placement_send_back_open(again) is None and placements_sent_back([again]) == {}
     page = _text(portal.get(f"/portal/placements/{again.pk}/"))
     assert "请补正以下内容" not in page
     assert "审核记录" in page and "退回补正" in page and ITEMS[0] in page  # the history stays
-    assert "退回补正：" not in _text(portal.get("/portal/placements/"))
+    assert "已退回补正" not in _text(portal.get("/portal/placements/"))
 
 
 def test_the_history_names_each_decision_by_its_office_and_time(portal, pending, reviewer, employer, user):
