@@ -216,6 +216,12 @@ class ReviewScreen:
         return self.placement.status == PlacementStatus.PENDING
 
     @property
+    def last_send_back(self) -> HistoryRow | None:
+        """The latest 退回补正, when the placement came back after one (shown at the top of the screen)."""
+        sent = [row for row in self.history if row.kind == ReviewKind.SEND_BACK.label]
+        return sent[-1] if sent else None
+
+    @property
     def pending_months(self) -> list[MonthRow]:
         return [row for row in self.months if row.pending]
 

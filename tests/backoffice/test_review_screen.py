@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,16 +15,28 @@ from PIL import Image
 from anbili.accounts.models import StaffRole
 from anbili.audit.models import AuditAction, AuditEntry
 from anbili.core.masking import mask
+from anbili.employers.models import RelatedUnit, RelationKind
 from anbili.evidence.models import EvidenceFile, EvidencePurpose
 from anbili.evidence.services import evidence_store
 from anbili.placements import services
 from anbili.placements.models import MonthOutcomeChoice, Placement, PlacementStatus
-from anbili.placements.models_review import PlacementReview, ReviewReason, ReviewReasonKind
+from anbili.placements.models_review import DocumentReview, PlacementReview, ReviewReason, ReviewReasonKind
 from anbili.regions.models import Region
+from anbili.registry.models import CertificateOrigin
 from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.evidence.evidence_files import pdf_bytes, png_bytes
 from tests.factories import EmployerFactory, MembershipFactory, StaffFactory, region, unit_info_saved
-from tests.placements.review_data import pending_placement
+from tests.placements.placement_data import (
+    TODAY,
+    YEAR,
+    dispatch_filing,
+    new_id_number,
+    other_uscc,
+    ready_draft,
+    registry_person,
+    upload,
+)
+from tests.placements.review_data import pending_placement, resubmit
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +225,7 @@ def test_a_stale_token_shows_the_new_state_with_409(staff_client, pending, regio
     assert pending.status == PlacementStatus.DRAFT
 
 
-def test_send_back_needs_an_item_then_goes_to_the_employer(staff_client, pending):
+def test_send_back_needs_an_item_then_goes_to_the_employer(staff_client, pending, employer, user):
     response = staff_client.post(
         _url(pending, "backoffice:placement_review_send_back"), {"token": _token(pending)}
     )
@@ -226,6 +239,12 @@ def test_send_back_needs_an_item_then_goes_to_the_employer(staff_client, pending
     pending.refresh_from_db()
     assert pending.status == PlacementStatus.DRAFT
     assert PlacementReview.objects.get(placement=pending).items == [canned.text, "医保凭证缺少盖章"]
+    # The employer saves the months again: back for review, the earlier 退回补正 shown at the top.
+    resubmit(pending, employer, user, [OCT, NOV, DEC])
+    html = staff_client.get(_url(pending)).content.decode()
+    came_back = re.search(r'data-testid="came-back">(.*?)</div>', html, re.S).group(1)
+    assert "该人员曾被退回补正" in came_back and "医保凭证缺少盖章" in came_back
+    assert 'name="valid_202510"' in html
 
 
 def test_the_full_id_view_is_audited(staff_client, pending, reviewer):
@@ -298,3 +317,98 @@ def test_previews_outside_the_jurisdiction_are_404_and_not_audited(client, pendi
     client.force_login(other, backend="anbili.accounts.backends.AccountBackend")
     assert _preview(client, pending.contracts.get().contract_file_id).status_code == 404
     assert not AuditEntry.objects.filter(action=AuditAction.DOCUMENT_VIEW).exists()
+
+
+@pytest.fixture
+def renewed(employer, user) -> Placement:
+    """Waiting for review with a historical certificate the employer added for January to March."""
+    number = new_id_number()
+    registry_person(number, payer=employer.uscc, level=2, certificate_from=date(YEAR, 4, 10))
+    draft = ready_draft(employer, user, number)
+    services.placement_certificate_add(
+        placement_id=draft.pk,
+        employer=employer,
+        actor=user,
+        today=TODAY,
+        number=f"{number}42",
+        certificate_type="残疾人证",
+        category=4,
+        level=2,
+        valid_from=date(YEAR - 9, 4, 10),
+        valid_until=date(YEAR, 4, 9),
+        image_upload=upload("残疾证.png"),
+    )
+    return services.placement_months_save(
+        placement_id=draft.pk,
+        employer=employer,
+        actor=user,
+        today=TODAY,
+        months=[YEAR * 100 + 1, YEAR * 100 + 2, YEAR * 100 + 3],
+        evidence={(0, "certificate"): upload("残疾证.png")},
+    )
+
+
+def test_a_certificate_is_decided_on_its_own_through_the_page(staff_client, renewed):
+    link = renewed.added_certificates.get()
+    html = staff_client.get(_url(renewed)).content.decode()
+    assert 'data-testid="blockers"' in html and f'data-testid="certificate-{link.pk}-form"' in html
+    # 确认 first is refused: the certificate waits for its own decision.
+    months = {f"valid_{YEAR}0{m}": "valid" for m in (1, 2, 3)}
+    response = staff_client.post(_url(renewed), {"token": _token(renewed), **months})
+    assert response.status_code == 400 and "请先审核该残疾证" in response.content.decode()
+    prefix = f"certificate-{link.pk}"
+    data = {f"{prefix}-token": _token(renewed), f"{prefix}-target": link.pk, f"{prefix}-decision": "reject"}
+    url = _url(renewed, "backoffice:placement_review_certificate")
+    response = staff_client.post(url, data)
+    assert response.status_code == 400
+    assert "审核不通过时请选择或填写原因" in re.search(
+        rf'id="id_{prefix}-reason_error">(.*?)</p>', response.content.decode()
+    ).group(1)
+    response = staff_client.post(url, {**data, f"{prefix}-decision": "approve"})
+    assert response.status_code == 302
+    link.certificate.refresh_from_db()
+    assert link.certificate.origin == CertificateOrigin.MANUAL_APPROVED
+    html = staff_client.get(_url(renewed)).content.decode()
+    assert "补充残疾证审核通过" in html and 'data-testid="blockers"' not in html
+    assert staff_client.post(_url(renewed), {"token": _token(renewed), **months}).status_code == 302
+    renewed.refresh_from_db()
+    assert renewed.status == PlacementStatus.CONFIRMED
+
+
+def test_a_dispatch_agreement_is_decided_on_its_own_through_the_page(staff_client, employer, user):
+    company = other_uscc(31)
+    RelatedUnit.objects.create(
+        employer=employer, business_year=YEAR, relation=RelationKind.DISPATCH, uscc=company, name="派遣公司"
+    )
+    dispatch_filing(company)
+    payers = {f"{kind}_payer_uscc": company for kind in ("wage", "pension", "medical")}
+    placement = pending_placement(
+        employer,
+        user,
+        is_dispatch=True,
+        relation="related",
+        contract_type="dispatch",
+        dispatch_company_uscc=company,
+        dispatch_agreement_upload=upload("派遣协议.pdf"),
+        **payers,
+    )
+    contract = placement.contracts.get()
+    html = staff_client.get(_url(placement)).content.decode()
+    assert "劳务派遣审核要求" in html and "劳务派遣资质" in html and "三方协议" in html
+    assert f"派遣公司 {company}" in html and "劳务派遣协议" in html
+    prefix = f"agreement-{contract.pk}"
+    reason = ReviewReason.objects.filter(kind=ReviewReasonKind.DOCUMENT, region__isnull=True).first()
+    data = {
+        f"{prefix}-token": _token(placement),
+        f"{prefix}-target": contract.pk,
+        f"{prefix}-decision": "reject",
+        f"{prefix}-reason": str(reason.pk),
+    }
+    response = staff_client.post(_url(placement, "backoffice:placement_review_agreement"), data)
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.agreement_review == DocumentReview.REJECTED
+    review = PlacementReview.objects.get(placement=placement)
+    assert review.items == [reason.text]
+    html = staff_client.get(_url(placement)).content.decode()
+    assert "劳务派遣协议审核不通过" in html and reason.text in html

@@ -183,6 +183,7 @@ def test_send_back_the_employer_fixes_and_the_reviewer_approves(journey, demo, t
     _staff_login(journey)
     journey.goto(_review_url(placement))
     expect(page.get_by_test_id("history")).to_contain_text("医保缴费凭证请加盖公章")
+    expect(page.get_by_test_id("came-back")).to_contain_text(SEND_BACK)
     expect(page.get_by_test_id("documents")).to_contain_text("社会保险缴费凭证")
     for month in (OCT, NOV, DEC):
         page.get_by_test_id(f"month-{month}").get_by_label("有效").check()
