@@ -430,8 +430,8 @@ def placement_agreement_decide(
         if contract is None or not contract.is_dispatch or contract.dispatch_agreement_file_id is None:
             raise ApplicationError("未找到该劳务派遣协议", field="contract", code="not_found")
         if contract.agreement_review != DocumentReview.PENDING:
-            review = contract.agreement_review
-            shown = DocumentReview(review).label if review else "无需审核"
+            state = contract.agreement_review
+            shown = DocumentReview(state).label if state else "无需审核"
             raise ApplicationError(f"该劳务派遣协议已审核（{shown}）", field="contract", code="decided")
         reason_text = _document_reason(approve, reason)
         contract.agreement_review = DocumentReview.APPROVED if approve else DocumentReview.REJECTED
