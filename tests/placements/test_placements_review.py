@@ -413,6 +413,26 @@ def test_a_dispatch_agreement_is_pending_once_saved_and_again_with_a_new_file(em
     assert plain.contracts.get().agreement_review == ""
 
 
+def test_last_years_dispatch_agreement_is_decided_anew_when_imported(employer, user, dispatched, reviewer):
+    contract = dispatched.contracts.get()
+    services.placement_agreement_decide(
+        placement_id=dispatched.pk,
+        contract_id=contract.pk,
+        reviewer=reviewer,
+        token=services.review_token(dispatched),
+        approve=True,
+    )
+    # Last year's list, as next year's window imports it (the placement moved back one year).
+    Placement.objects.filter(pk=dispatched.pk).update(business_year=YEAR - 1)
+    plain = pending_placement(employer, user)
+    Placement.objects.filter(pk=plain.pk).update(business_year=YEAR - 1)
+    created = services.placements_import_last_year(
+        employer=employer, actor=user, business_year=YEAR, today=TODAY
+    )
+    reviews = {p.id_number: p.contracts.get().agreement_review for p in created}
+    assert reviews == {dispatched.id_number: DocumentReview.PENDING, plain.id_number: ""}
+
+
 def test_an_undecided_agreement_blocks_the_decision_and_is_decided_on_its_own(dispatched, reviewer):
     months = {OCT: (True, ""), NOV: (True, ""), DEC: (True, "")}
     with pytest.raises(ApplicationError) as error:
