@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from anbili.core.inputs import search_text
 from anbili.employers.models import Employer
-from anbili.placements.models import Placement, PlacementStatus
+from anbili.placements.models import Placement, PlacementMonth, PlacementStatus
 from anbili.placements.selectors import _search_condition, placements_in_jurisdiction
 from anbili.regions.models import Region
 
@@ -62,9 +63,22 @@ def staff_placement_search(staff: Any, filters: StaffPlacementFilters) -> QueryS
         queryset = queryset.filter(employer__dpf_region__code__startswith=filters.region.code_prefix)
     return (
         queryset.select_related("employer", "employer__dpf_region")
-        .annotate(registered_months=Count("months", filter=Q(months__selected=True)))
+        .annotate(registered_months=_selected_months())
         .order_by("-business_year", "-registered_at", "-pk")
     )
+
+
+def _selected_months() -> Coalesce:
+    """The placement's selected months as a correlated subquery: computed for the rows of the page only,
+    and left out of the paginator's count (no GROUP BY over the jurisdiction's months)."""
+    months = (
+        PlacementMonth.objects.filter(placement=OuterRef("pk"), selected=True)
+        .order_by()
+        .values("placement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(months, output_field=IntegerField()), Value(0))
 
 
 # The export's columns: (heading, value path in `values()`).
@@ -108,6 +122,6 @@ def window_employer_placements(employer: Employer, business_year: int) -> QueryS
     """The unit's placements of the business year for the window's register, newest first."""
     return (
         Placement.objects.filter(employer=employer, business_year=business_year)
-        .annotate(registered_months=Count("months", filter=Q(months__selected=True)))
+        .annotate(registered_months=_selected_months())
         .order_by("-registered_at", "-pk")
     )
