@@ -358,3 +358,15 @@ def test_year_lock_holds_on_the_window_path(client, unit):
     assert Placement.objects.get(pk=placement.pk).status == PlacementStatus.DRAFT
     assert not Placement.objects.filter(id_number=ID_B).exists()
     assert not PlacementEvent.objects.filter(channel=Channel.WINDOW).exists()
+
+
+def test_search_page_queries_do_not_grow_with_rows(client, world, django_assert_max_num_queries):
+    staff_login(client, code="150000")
+    client.get(SEARCH)  # warm the session and the user
+    with django_assert_max_num_queries(12) as few:
+        client.get(SEARCH)
+    for i in range(15):
+        placement(world["county"], make_id_number("150102", date(1970, 1, 1 + i), 15), f"批量{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(SEARCH)
+    assert "共 18 条" in text(response)
