@@ -185,6 +185,19 @@ def test_invalid_needs_a_reason_and_every_month_must_be_decided(pending, reviewe
     _nothing_changed(pending, events)
 
 
+def test_malformed_input_is_named_not_a_server_error(pending, reviewer):
+    events = PlacementEvent.objects.filter(placement_ref=pending.pk).count()
+    with pytest.raises(ApplicationError) as error:
+        _decide(pending, reviewer, {"十月": (True, ""), NOV: True, DEC: (True, "")})
+    assert {e.field for e in error.value.errors} == {"months"}
+    assert "安置月份“十月”无效" in error.value.message and "202511 月的认证结果无效" in error.value.message
+    _nothing_changed(pending, events)
+    back = services.placement_send_back(
+        placement_id=pending.pk, reviewer=reviewer, token=services.review_token(pending), items="补合同"
+    )
+    assert PlacementReview.objects.get(placement=back).items == ["补合同"]
+
+
 def test_a_failure_late_in_the_decision_leaves_nothing_half_saved(pending, reviewer, monkeypatch):
     from anbili.placements.services import review
 

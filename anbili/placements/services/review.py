@@ -191,6 +191,9 @@ def _month_decisions(
         except (TypeError, ValueError):
             check.add(f"安置月份“{key}”无效", "months", "invalid")
             continue
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            check.add(f"{month} 月的认证结果无效，请选择有效或无效", "months", "invalid")
+            continue
         valid, reason = value
         given[month] = (bool(valid), reason or "")
     extra = sorted(set(given) - set(pending))
@@ -296,7 +299,7 @@ def _items(items: list[str]) -> list[str]:
     """What 退回补正 asks for: each normalised, blanks dropped, each once, at least one."""
     check = ErrorCollector()
     kept: list[str] = []
-    for number, item in enumerate(items or [], start=1):
+    for number, item in enumerate([items] if isinstance(items, str) else items or [], start=1):
         text = check(text_value, item, "items", f"补正事项{number}", required=False, limit=REASON_LIMIT)
         if text and text not in kept:
             kept.append(text)
