@@ -159,6 +159,12 @@ class Placement(models.Model):
         indexes = [
             models.Index(fields=["employer", "business_year", "status"], name="placement_employer_year"),
             models.Index(fields=["id_number", "business_year"], name="placement_person_year"),
+            # The review queue (安置登记审核): the items waiting, oldest first (selectors_queue.py).
+            models.Index(
+                fields=["registered_at", "id"],
+                condition=models.Q(status="pending"),
+                name="placement_pending_queue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -230,6 +236,14 @@ class PlacementContract(models.Model):
         verbose_name = "安置合同"
         verbose_name_plural = "安置合同"
         ordering = ["placement", "start", "pk"]
+        # The review queue's 劳务派遣协议 kind (selectors_queue.py).
+        indexes = [
+            models.Index(
+                fields=["placement"],
+                condition=models.Q(agreement_review="pending"),
+                name="contract_agreement_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_contract_type_display()} {self.start}～{self.end or '长期'}"
@@ -274,6 +288,14 @@ class PlacementMonth(models.Model):
         verbose_name_plural = "安置月份"
         ordering = ["placement", "month"]
         constraints = [models.UniqueConstraint(fields=["placement", "month"], name="placement_month_once")]
+        # The review queue's kinds read the months waiting for review only (selectors_queue.py).
+        indexes = [
+            models.Index(
+                fields=["placement"],
+                condition=models.Q(outcome="pending_review"),
+                name="placement_month_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.placement_id} {self.month}"

@@ -9,8 +9,8 @@ Kinds (an item may have several; docs/review.md "Queue and risk signals"):
 - agreement (劳务派遣协议): a dispatch contract whose agreement_review is "pending";
 - contract (合同): a month pending review whose contract check failed.
 
-Queries: the page's rows (with the four kinds as EXISTS columns), one aggregate for the total and the
-counts per kind, one for the rows' signals; the same whatever the number of rows shown.
+Queries: one for the total and the counts per kind, the page's rows, one per kind for the rows' kinds
+and one for their signals; the same whatever the number of rows shown.
 """
 
 from __future__ import annotations
@@ -68,36 +68,38 @@ KIND_LABELS: dict[QueueKind, str] = {
     QueueKind.AGREEMENT: "劳务派遣协议",
     QueueKind.CONTRACT: "合同",
 }
-# The annotation of each kind on the queue's rows.
-KIND_COLUMNS: dict[QueueKind, str] = {kind: f"waits_{kind.value}" for kind in QueueKind}
 
 
-def _kind_conditions() -> dict[QueueKind, Exists]:
-    pending_month = {"outcome": MonthOutcomeChoice.PENDING_REVIEW}
+def _kind_sets() -> dict[QueueKind, QuerySet]:
+    """Each kind as the set of placement ids it applies to (uncorrelated: PostgreSQL hashes each once)."""
     return {
-        QueueKind.EVIDENCE: Exists(
-            MonthEvidence.objects.filter(
-                placement_month__placement=OuterRef("pk"),
-                placement_month__outcome=MonthOutcomeChoice.PENDING_REVIEW,
-                check_code__in=[code.value for code in EVIDENCE_CHECKS],
-            )
-        ),
-        QueueKind.CERTIFICATE: Exists(
-            PlacementCertificate.objects.filter(
-                placement=OuterRef("pk"), certificate__origin=CertificateOrigin.MANUAL_PENDING
-            )
-        ),
-        QueueKind.AGREEMENT: Exists(
-            PlacementContract.objects.filter(
-                placement=OuterRef("pk"), is_dispatch=True, agreement_review=DocumentReview.PENDING
-            )
-        ),
-        QueueKind.CONTRACT: Exists(
-            PlacementMonth.objects.filter(
-                placement=OuterRef("pk"), checks__contract__passed=False, **pending_month
-            )
-        ),
+        QueueKind.EVIDENCE: MonthEvidence.objects.filter(
+            placement_month__outcome=MonthOutcomeChoice.PENDING_REVIEW,
+            check_code__in=[code.value for code in EVIDENCE_CHECKS],
+        ).values("placement_month__placement_id"),
+        QueueKind.CERTIFICATE: PlacementCertificate.objects.filter(
+            certificate__origin=CertificateOrigin.MANUAL_PENDING
+        ).values("placement_id"),
+        QueueKind.AGREEMENT: PlacementContract.objects.filter(
+            is_dispatch=True, agreement_review=DocumentReview.PENDING
+        ).values("placement_id"),
+        QueueKind.CONTRACT: PlacementMonth.objects.filter(
+            outcome=MonthOutcomeChoice.PENDING_REVIEW, checks__contract__passed=False
+        ).values("placement_id"),
     }
+
+
+# The column of each kind's set that holds the placement id.
+_SET_COLUMNS = {
+    QueueKind.EVIDENCE: "placement_month__placement_id",
+    QueueKind.CERTIFICATE: "placement_id",
+    QueueKind.AGREEMENT: "placement_id",
+    QueueKind.CONTRACT: "placement_id",
+}
+
+
+def _kind_conditions() -> dict[QueueKind, Q]:
+    return {kind: Q(pk__in=ids) for kind, ids in _kind_sets().items()}
 
 
 @dataclass(frozen=True)
@@ -173,25 +175,39 @@ def review_queue(
     staff: Any, filters: QueueFilters, *, today: date | None = None
 ) -> tuple[QuerySet, QueueCounts]:
     """The queue under the filters, oldest first (registered_at, pk), and its counts per kind (within the
-    other filters); two queries until the rows are read."""
+    other filters): five counting queries (each a semi-join PostgreSQL plans cheaply), the rows' query
+    when it is read."""
     today = today or timezone.localdate()
     filters = QueueFilters(
         **{**filters.__dict__, "region": _region_prefix(filters.region) if filters.region else ""}
     )
     base = _filtered(staff, filters, today)
     conditions = _kind_conditions()
-    # The conditions go into the aggregate itself: an aggregate over annotated EXISTS columns loses them
-    # in the subquery Django builds (the filter then names a column that is not there).
+    # One pass over the items, each kind an uncorrelated IN (…) that PostgreSQL hashes once; correlated
+    # EXISTS per row cost more, and their cost estimate set off PostgreSQL's JIT compilation, which alone
+    # took a second at 10,000 items (docs/performance.md, P4 review queue).
     aggregate = base.aggregate(
-        total=Count("pk"), **{KIND_COLUMNS[kind]: Count("pk", filter=conditions[kind]) for kind in QueueKind}
+        total=Count("pk"), **{kind.value: Count("pk", filter=conditions[kind]) for kind in QueueKind}
     )
-    counts = QueueCounts(aggregate["total"], {kind: aggregate[KIND_COLUMNS[kind]] for kind in QueueKind})
+    counts = QueueCounts(aggregate["total"], {kind: aggregate[kind.value] for kind in QueueKind})
     rows = base
     if filters.kind:
         rows = rows.filter(conditions[QueueKind(filters.kind)])
-    rows = rows.annotate(**{KIND_COLUMNS[kind]: condition for kind, condition in conditions.items()})
-    rows = rows.select_related("employer").order_by("registered_at", "pk")
-    return rows, counts
+    return rows.select_related("employer").order_by("registered_at", "pk"), counts
+
+
+def _kinds_of(placement_ids: list[int]) -> dict[int, list[QueueKind]]:
+    """The kinds of the page's items: one small query per kind over those rows only."""
+    if not placement_ids:
+        return {}
+    sets = _kind_sets()
+    kinds: dict[int, list[QueueKind]] = defaultdict(list)
+    for kind in QueueKind:
+        column = _SET_COLUMNS[kind]
+        found = sets[kind].filter(**{f"{column}__in": placement_ids}).values_list(column, flat=True)
+        for placement_id in sorted(set(found)):
+            kinds[placement_id].append(kind)
+    return kinds
 
 
 @dataclass(frozen=True)
@@ -218,8 +234,9 @@ class QueueRow:
 
 
 def queue_rows(placements: list[Placement], *, today: date | None = None) -> list[QueueRow]:
-    """The page's rows with their signals (one query for every row's signals)."""
+    """The page's rows with their kinds and signals (one query each for every row)."""
     today = today or timezone.localdate()
+    kinds = _kinds_of([p.pk for p in placements])
     signals: dict[int, list[QueueSignal]] = defaultdict(list)
     for placement_id, code, detail in PlacementSignal.objects.filter(
         placement_id__in=[p.pk for p in placements]
@@ -239,7 +256,7 @@ def queue_rows(placements: list[Placement], *, today: date | None = None) -> lis
                 masked_id=mask(p.id_number),
                 registered_at=registered,
                 age_days=(today - registered.date()).days if registered else None,
-                kinds=[kind for kind in QueueKind if getattr(p, KIND_COLUMNS[kind], False)],
+                kinds=kinds.get(p.pk, []),
                 signals=sorted(signals[p.pk], key=lambda s: order.get(s.code, len(order))),
             )
         )
