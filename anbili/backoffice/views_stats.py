@@ -10,15 +10,9 @@ from django.shortcuts import render
 
 from anbili.accounts.access import access_staff
 from anbili.placements.models import PlacementStatus
-from anbili.placements.selectors_stats import (
-    DECISION_TRANSITIONS,
-    placement_backlog,
-    placement_status_region_counts,
-    reviewer_decisions,
-    sub_region_names,
-)
+from anbili.placements.selectors_stats import DECISION_TRANSITIONS
 from anbili.stats.forms import StatisticsYearForm
-from anbili.stats.selectors import check_pass_rates
+from anbili.stats.selectors import Statistics, statistics_for
 from anbili.stats.services import stats_refresh_enqueue
 from anbili.web.decorators import staff_required
 
@@ -26,56 +20,52 @@ from anbili.web.decorators import staff_required
 REFRESH_QUEUED_SECONDS = 600
 
 
-def _chart_data(counts: Any, names: dict[str, str], rates: Any, backlog: Any) -> dict[str, Any]:
+def _chart_data(figures: Statistics, regions: list[str]) -> dict[str, Any]:
     """The figures the charts draw (the same as the tables show), for the json_script block."""
     statuses = list(PlacementStatus)
     return {
         "statuses": [s.label for s in statuses],
-        "by_status": [counts.by_status.get(s.value, 0) for s in statuses],
-        "regions": [names.get(code, code) for code in sorted(counts.by_region)],
-        "by_region": [
-            [counts.by_region[code].get(s.value, 0) for code in sorted(counts.by_region)] for s in statuses
-        ],
-        "checks": [f"{r.label}（{r.source}）" for r in rates.rates],
-        "pass_rates": [r.rate for r in rates.rates],
-        "backlog_labels": [label for label, _ in backlog.buckets],
-        "backlog": [n for _, n in backlog.buckets],
+        "by_status": [figures.by_status.get(s.value, 0) for s in statuses],
+        "regions": [figures.region_names.get(code, code) for code in regions],
+        "by_region": [[figures.by_region[code].get(s.value, 0) for code in regions] for s in statuses],
+        "checks": [f"{r.label}·{r.source}" for r in figures.rates],
+        "pass_rates": [r.rate for r in figures.rates],
+        "backlog_labels": [label for label, _ in figures.backlog],
+        "backlog": [n for _, n in figures.backlog],
     }
 
 
 @staff_required
 def statistics_view(request: HttpRequest) -> HttpResponse:
     staff = access_staff(request)
-    prefix = staff.jurisdiction_prefix
-    if prefix is None:
+    if staff.jurisdiction_prefix is None:
         raise Http404
     form = StatisticsYearForm(request.GET or None)
     year = form.chosen_year()
-    counts = placement_status_region_counts(staff, year)
-    names = sub_region_names(staff)
-    rates = check_pass_rates(prefix, year)
-    if rates.computed_at is None and cache.add(f"stats-refresh-queued:{year}", 1, REFRESH_QUEUED_SECONDS):
+    figures = statistics_for(staff, year)
+    if figures.computed_at is None and cache.add(f"stats-refresh-queued:{year}", 1, REFRESH_QUEUED_SECONDS):
         stats_refresh_enqueue(year)
-    backlog = placement_backlog(staff, year)
-    region_rows = [
-        (names.get(code, code), [cells.get(s.value, 0) for s in PlacementStatus], sum(cells.values()))
-        for code, cells in sorted(counts.by_region.items())
-    ]
+    regions = sorted(figures.by_region)
     context = {
         "staff": staff,
         "form": form,
         "year": year,
+        "figures": figures,
         "statuses": list(PlacementStatus),
-        "counts": counts,
-        "status_rows": [(s.label, counts.by_status.get(s.value, 0)) for s in PlacementStatus],
-        "region_rows": region_rows,
-        "rates": rates,
-        "backlog": backlog,
+        "status_rows": [(s.label, figures.by_status.get(s.value, 0)) for s in PlacementStatus],
+        "region_rows": [
+            (
+                figures.region_names.get(code, code),
+                [figures.by_region[code].get(s.value, 0) for s in PlacementStatus],
+                sum(figures.by_region[code].values()),
+            )
+            for code in regions
+        ],
         "decision_labels": list(DECISION_TRANSITIONS.values()),
         "decisions": [
-            (d.reviewer, [d.counts[t] for t in DECISION_TRANSITIONS], d.total)
-            for d in reviewer_decisions(staff, year)
+            (d.reviewer, [d.counts.get(t, 0) for t in DECISION_TRANSITIONS], d.total)
+            for d in figures.decisions
         ],
-        "chart_data": _chart_data(counts, names, rates, backlog),
+        "chart_data": _chart_data(figures, regions),
     }
     return render(request, "backoffice/statistics.html", context, status=400 if form.errors else 200)

@@ -1,8 +1,8 @@
-"""Precomputed statistics (统计): the pass tallies of the seven month checks, per 残联主管部门 region and
-business year, so that the statistics page never reads the verdict JSON of a million months (decision 0007).
-
-Counting the placements by status, region and age, and the reviewers' decisions, is cheap on indexed
-columns and done live by anbili.placements.selectors_stats; only the checks need this table."""
+"""Precomputed statistics (统计), per 残联主管部门 region and business year (decision 0007): the pass
+tallies of the seven month checks, so that the page never reads the verdict JSON of a million months, and
+the placements by status, the backlog by day of submission and the reviewers' decisions, so that a
+province's page sums a few thousand rows instead of grouping 100,000 placements on every view. Written only
+by anbili.stats.services.stats_figures_refresh."""
 
 from __future__ import annotations
 
@@ -31,6 +31,30 @@ class CheckTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business_year} {self.region_code} {self.check_code}: {self.passed}/{self.months}"
+
+
+class FigureKind(models.TextChoices):
+    STATUS = "status", "审核状态"  # key: PlacementStatus value
+    PENDING_DAY = "pending_day", "待审核（按申报日期）"  # key: ISO date of 单位申报时间, "" when none
+    DECISION = "decision", "审核决定"  # key: "<reviewer user id>:<transition>", "-:<transition>" without one
+
+
+class PlacementFigure(models.Model):
+    """One count of one region's placements (or decisions) in one business year, as of the last refresh."""
+
+    business_year = models.PositiveSmallIntegerField("业务年度")
+    region_code = models.CharField("残联主管部门区划", max_length=6)
+    kind = models.CharField("类别", max_length=16, choices=FigureKind.choices)
+    key = models.CharField("项目", max_length=40)
+    n = models.PositiveIntegerField("数量")
+
+    class Meta:
+        verbose_name = "安置统计"
+        verbose_name_plural = "安置统计"
+        indexes = [models.Index(fields=["business_year", "region_code"], name="placement_figure_year_region")]
+
+    def __str__(self) -> str:
+        return f"{self.business_year} {self.region_code} {self.kind} {self.key}: {self.n}"
 
 
 class TallyRun(models.Model):

@@ -1,59 +1,69 @@
-"""Refreshing the precomputed check tallies (decision 0007).
+"""Refreshing the precomputed statistics (decision 0007).
 
-`check_tallies_refresh` recounts one business year (optionally only the regions under a prefix) in one
-grouped query over the selected months and replaces that year's rows in one transaction, so the page never
-sees half a refresh. It runs in the background: `stats_refresh` (task) after every re-verification task
-finishes (`on_task_finished`, connected in StatsConfig.ready), from the `stats_refresh` management command
-(cron), and when the page finds no tally yet for a year."""
+`stats_figures_refresh` recounts one business year (optionally only the regions under a prefix) with one
+grouped query per figure (placements by status, the backlog by day, the reviewers' decisions, the check
+tallies over the selected months' verdicts) and replaces that year's rows in one transaction, so the page
+never sees half a refresh. It runs in the background as the task `stats_refresh`:
+- shortly after placements change status (every change writes a PlacementEvent: `on_event_saved`, debounced
+  to one run per year and DEBOUNCE_SECONDS);
+- after every re-verification task finishes (`on_task_finished`: the verdicts changed);
+- from the `stats_refresh` management command (cron, nightly), and when the page finds a year never counted.
+Both receivers are connected in StatsConfig.ready."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Q
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
-from anbili.placements.models import PlacementMonth
+from anbili.placements.selectors_stats import (
+    check_tallies_by_region,
+    decisions_by_region,
+    pending_by_region_and_day,
+    placement_status_by_region,
+)
+from anbili.registry.signals import ANY_YEAR
 from anbili.rules.checks import CheckCode
-from anbili.stats.models import CheckTally, TallyRun
+from anbili.stats.models import CheckTally, FigureKind, PlacementFigure, TallyRun
 
 logger = logging.getLogger(__name__)
 
-# The tasks after which a business year's tallies are stale: batch and targeted re-verification.
+# The tasks after which a business year's check tallies are stale: batch and targeted re-verification.
 VERIFICATION_TASKS = {
     "anbili.placements.tasks.placements_reverify",
     "anbili.placements.tasks.placements_reverify_touched_task",
 }
+# Status changes within this many seconds share one refresh (queued to run when the window ends).
+DEBOUNCE_SECONDS = 60
 
 
-def _tally_counts(business_year: int, region_prefix: str) -> list[dict[str, Any]]:
-    """Per 残联主管部门 region: the selected months, and for each check the months that have it and that
-    passed it, read from PlacementMonth.checks ({code: {"passed": …}}) in one grouped query."""
-    months = PlacementMonth.objects.filter(selected=True, placement__business_year=business_year)
-    if region_prefix:
-        months = months.filter(placement__employer__dpf_region__code__startswith=region_prefix)
-    aggregates: dict[str, Any] = {}
-    for code in CheckCode:
-        aggregates[f"{code.value}_months"] = Count("pk", filter=Q(checks__has_key=code.value))
-        aggregates[f"{code.value}_passed"] = Count("pk", filter=Q(**{f"checks__{code.value}__passed": True}))
-    return list(
-        months.values(region=F("placement__employer__dpf_region_id"))
-        .annotate(**aggregates)
-        .order_by("region")
-    )
+def _figures(business_year: int, region_prefix: str) -> list[PlacementFigure]:
+    def figure(region: str, kind: str, key: str, n: int) -> PlacementFigure:
+        return PlacementFigure(business_year=business_year, region_code=region, kind=kind, key=key, n=n)
 
-
-def check_tallies_refresh(business_year: int, region_prefix: str = "") -> datetime:
-    """Recount the check tallies of `business_year` for the regions under `region_prefix` ("" every
-    region); returns the 统计时间 written. Safe to run twice and concurrently (the last one wins)."""
-    counts = _tally_counts(business_year, region_prefix)
-    now = timezone.now()
     rows = [
+        figure(region, FigureKind.STATUS, status, n)
+        for region, status, n in placement_status_by_region(business_year, region_prefix)
+    ]
+    rows += [
+        figure(region, FigureKind.PENDING_DAY, day.isoformat() if day else "", n)
+        for region, day, n in pending_by_region_and_day(business_year, region_prefix)
+    ]
+    rows += [
+        figure(region, FigureKind.DECISION, f"{actor if actor is not None else '-'}:{transition}", n)
+        for region, actor, transition, n in decisions_by_region(business_year, region_prefix)
+    ]
+    return rows
+
+
+def _tallies(business_year: int, region_prefix: str, now: datetime) -> list[CheckTally]:
+    return [
         CheckTally(
             region_code=row["region"],
             business_year=business_year,
@@ -62,36 +72,57 @@ def check_tallies_refresh(business_year: int, region_prefix: str = "") -> dateti
             passed=row[f"{code.value}_passed"],
             computed_at=now,
         )
-        for row in counts
+        for row in check_tallies_by_region(business_year, region_prefix)
         for code in CheckCode
     ]
+
+
+def stats_figures_refresh(business_year: int, region_prefix: str = "") -> datetime:
+    """Recount the statistics of `business_year` for the regions under `region_prefix` ("" every region);
+    returns the 统计时间 written. Safe to run twice and concurrently (the last one wins)."""
+    now = timezone.now()
+    figures = _figures(business_year, region_prefix)
+    tallies = _tallies(business_year, region_prefix, now)
     with transaction.atomic():
-        stale = CheckTally.objects.filter(business_year=business_year)
-        if region_prefix:
-            stale = stale.filter(region_code__startswith=region_prefix)
-        stale.delete()
-        CheckTally.objects.bulk_create(rows, batch_size=2000)
+        for model in (CheckTally, PlacementFigure):
+            stale = model.objects.filter(business_year=business_year)
+            if region_prefix:
+                stale = stale.filter(region_code__startswith=region_prefix)
+            stale.delete()
+        CheckTally.objects.bulk_create(tallies, batch_size=2000)
+        PlacementFigure.objects.bulk_create(figures, batch_size=2000)
         TallyRun.objects.create(business_year=business_year, region_prefix=region_prefix, computed_at=now)
     return now
 
 
 @task()
 def stats_refresh(business_year: int, region_prefix: str = "") -> str:
-    """Background refresh of one business year's check tallies; returns the 统计时间 (ISO text)."""
-    return check_tallies_refresh(business_year, region_prefix).isoformat()
+    """Background refresh of one business year's statistics; returns the 统计时间 (ISO text)."""
+    return stats_figures_refresh(business_year, region_prefix).isoformat()
 
 
-def stats_refresh_enqueue(business_year: int) -> None:
-    """Queue a refresh of the year once the current transaction commits; a failure to queue is logged (the
-    page still shows the previous figures with their time)."""
+def stats_refresh_enqueue(business_year: int, *, delay_seconds: int = 0) -> None:
+    """Queue a refresh of the year once the current transaction commits (after `delay_seconds` where the
+    task backend can defer); a failure to queue is logged: the page keeps the previous figures and time."""
 
     def enqueue() -> None:
         try:
-            stats_refresh.enqueue(business_year)
+            queued = stats_refresh
+            if delay_seconds and queued.get_backend().supports_defer:
+                queued = queued.using(run_after=timezone.now() + timedelta(seconds=delay_seconds))
+            queued.enqueue(business_year)
         except Exception:  # the figures may lag; the caller's work must not fail
             logger.exception("could not queue the statistics refresh of %s", business_year)
 
     transaction.on_commit(enqueue)
+
+
+def on_event_saved(sender: Any, instance: Any = None, created: bool = False, **kwargs: Any) -> None:
+    """A placement changed status (or was decided): refresh its year soon, once per debounce window."""
+    if not created or instance is None:
+        return
+    if cache.add(f"stats-refresh-soon:{instance.business_year}", 1, DEBOUNCE_SECONDS):
+        stats_refresh_enqueue(instance.business_year, delay_seconds=DEBOUNCE_SECONDS)
 
 
 def _years_of(module_path: str, args: list[Any], kwargs: dict[str, Any]) -> set[int]:
@@ -100,7 +131,11 @@ def _years_of(module_path: str, args: list[Any], kwargs: dict[str, Any]) -> set[
         year = kwargs.get("business_year", args[0] if args else None)
         return {int(year)} if year is not None else set()
     touched = kwargs.get("touched", args[1] if len(args) > 1 else [])
-    return {int(year) for year, _ in touched if int(year) > 0}
+    years = {int(year) for year, _ in touched}
+    if ANY_YEAR in years:  # persons and certificates: every year of theirs, the open ones at least
+        this_year = timezone.localdate().year
+        years |= {this_year - 1, this_year}
+    return years - {ANY_YEAR}
 
 
 def on_task_finished(sender: Any, task_result: Any = None, **kwargs: Any) -> None:

@@ -44,7 +44,7 @@
   }
   draw("checks", {
     color: ["#0b4f9c"],
-    grid: { left: 230, right: 48, top: 16, bottom: 32 },
+    grid: { left: 8, right: 56, top: 16, bottom: 32, containLabel: true },
     xAxis: { type: "value", min: 0, max: 100, name: "%", axisLabel: axis.axisLabel },
     yAxis: { type: "category", inverse: true, data: data.checks, axisLabel: axis.axisLabel },
     series: [{ type: "bar", data: data.pass_rates, label: { show: true, position: "right", formatter: "{c}%" } }]

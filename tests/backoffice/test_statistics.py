@@ -14,17 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anbili.accounts.models import StaffRole
-from anbili.placements.models import PlacementStatus
-from anbili.placements.selectors_stats import (
-    BACKLOG_BUCKETS,
-    placement_backlog,
-    placement_status_region_counts,
-    reviewer_decisions,
-)
+from anbili.placements.models import PlacementEvent, PlacementStatus
+from anbili.placements.selectors import placements_in_jurisdiction
 from anbili.rules.checks import CheckCode
-from anbili.stats.models import CheckTally
-from anbili.stats.selectors import check_pass_rates
-from anbili.stats.services import check_tallies_refresh
+from anbili.stats.models import CheckTally, PlacementFigure
+from anbili.stats.selectors import BACKLOG_BUCKETS, statistics_for
+from anbili.stats.services import stats_figures_refresh
 from tests.backoffice.stats_data import DECISIONS, YEAR, generate
 from tests.factories import StaffFactory, region
 
@@ -47,33 +42,37 @@ def _staff(code: str, role: str = StaffRole.REVIEWER):
 @pytest.fixture
 def data(regions):
     generated = generate(240)
-    check_tallies_refresh(YEAR)
+    stats_figures_refresh(YEAR)
     return generated
 
 
 @pytest.mark.parametrize(("code", "inside"), JURISDICTIONS)
 def test_status_and_region_counts(data, code, inside):
     staff = _staff(code)
-    counts = placement_status_region_counts(staff, YEAR)
+    figures = statistics_for(staff, YEAR)
     mine = [p for p in data.placements if inside(p.employer.dpf_region_id)]
-    assert counts.by_status == {s: sum(p.status == s for p in mine) for s in PlacementStatus.values}
+    assert figures.by_status == {s: sum(p.status == s for p in mine) for s in PlacementStatus.values}
     length = {2: 4}.get(len(staff.jurisdiction_prefix), 6)
     expected_regions = Counter(p.employer.dpf_region_id[:length] for p in mine)
-    assert {k: sum(v.values()) for k, v in counts.by_region.items()} == dict(expected_regions)
-    assert counts.total == len(mine)
+    assert {k: sum(v.values()) for k, v in figures.by_region.items()} == dict(expected_regions)
+    assert figures.total == len(mine)
+    # The same jurisdiction as every other staff path.
+    assert figures.total == placements_in_jurisdiction(staff).filter(business_year=YEAR).count()
 
 
 def test_province_sees_cities_and_city_sees_counties(data):
-    province = placement_status_region_counts(_staff("150000"), YEAR)
+    province = statistics_for(_staff("150000"), YEAR)
     assert set(province.by_region) == {"1501", "1502"}
-    city = placement_status_region_counts(_staff("150100"), YEAR)
+    assert province.region_names["1501"] == "呼和浩特市"
+    city = statistics_for(_staff("150100"), YEAR)
     assert set(city.by_region) == {"150102", "150103"}
+    assert city.region_names["150102"] == "新城区"
 
 
 @pytest.mark.parametrize(("code", "inside"), JURISDICTIONS)
 def test_pass_rates_equal_the_selected_months_verdicts(data, code, inside):
     staff = _staff(code)
-    rates = {r.code: r for r in check_pass_rates(staff.jurisdiction_prefix, YEAR).rates}
+    rates = {r.code: r for r in statistics_for(staff, YEAR).rates}
     months = [m for m in data.months if m.selected and inside(m.placement.employer.dpf_region_id)]
     for check in CheckCode:
         had = [m for m in months if check.value in m.checks]
@@ -82,33 +81,33 @@ def test_pass_rates_equal_the_selected_months_verdicts(data, code, inside):
 
 
 def test_most_failing_source_and_its_label(data):
-    rates = check_pass_rates("15", YEAR)
-    worst = max(rates.rates, key=lambda r: r.failed)
-    assert rates.most_failing.failed == worst.failed
-    sources = {r.code: r.source for r in rates.rates}
+    figures = statistics_for(_staff("150000"), YEAR)
+    worst = max(figures.rates, key=lambda r: r.failed)
+    assert figures.most_failing.failed == worst.failed
+    sources = {r.code: r.source for r in figures.rates}
     assert sources["wage"] == "工资" and sources["pension"] == "社保" and sources["medical"] == "医保"
     assert sources["certificate"] == "残疾人人口基础库"
 
 
 @pytest.mark.parametrize(("code", "inside"), JURISDICTIONS)
-def test_backlog_buckets(data, code, inside, frozen_clock):
+def test_backlog_buckets(data, code, inside):
     staff = _staff(code)
-    now = timezone.now()
-    backlog = placement_backlog(staff, YEAR, now=now)
+    today = timezone.localdate()
+    figures = statistics_for(staff, YEAR, today=today)
     pending = [
         p for p in data.placements if p.status == PlacementStatus.PENDING and inside(p.employer.dpf_region_id)
     ]
-    expected = Counter()
+    expected: Counter = Counter()
     for p in pending:
-        days = (now - p.registered_at).days if p.registered_at else 0
+        days = (today - timezone.localdate(p.registered_at)).days if p.registered_at else 0
         label = next(
             lbl for lbl, low, high in BACKLOG_BUCKETS if days >= low and (high is None or days <= high)
         )
         expected[label] += 1
-    assert dict(backlog.buckets) == {label: expected[label] for label, _, _ in BACKLOG_BUCKETS}
-    assert backlog.total == len(pending)
-    dated = [p.registered_at for p in pending if p.registered_at]
-    assert backlog.oldest_days == ((now - min(dated)).days if dated else None)
+    assert dict(figures.backlog) == {label: expected[label] for label, _, _ in BACKLOG_BUCKETS}
+    assert figures.backlog_total == len(pending)
+    dated = [timezone.localdate(p.registered_at) for p in pending if p.registered_at]
+    assert figures.oldest_days == ((today - min(dated)).days if dated else None)
 
 
 @pytest.mark.parametrize(("code", "inside"), JURISDICTIONS)
@@ -118,7 +117,7 @@ def test_decisions_per_reviewer(data, code, inside):
     for event in data.events:
         if event.transition in DECISIONS and inside(event.employer.dpf_region_id):
             expected.setdefault(event.actor.full_name, Counter())[event.transition] += 1
-    got = {row.reviewer.split("（")[0]: row.counts for row in reviewer_decisions(staff, YEAR)}
+    got = {row.reviewer.split("（")[0]: row.counts for row in statistics_for(staff, YEAR).decisions}
     assert got == {name: {t: c[t] for t in DECISIONS} for name, c in expected.items()}
 
 
@@ -134,7 +133,8 @@ def test_the_page_shows_the_figures_of_the_jurisdiction_only(client, data):
     assert "统计时间：" in page and "尚未统计" not in page
     assert 'id="statistics-data" type="application/json"' in page
     assert 'role="img"' in page and "<caption>" in page
-    # Another province's reviewers never appear in this county's decisions.
+    # Reviewers of other regions never appear in this county's decisions.
+    assert "审核员150102" in page
     assert "审核员360102" not in page and "审核员150203" not in page
 
 
@@ -152,10 +152,18 @@ def test_a_bad_year_names_the_field(client, regions):
 
 
 def test_refresh_replaces_the_years_rows(data):
-    before = CheckTally.objects.filter(business_year=YEAR).count()
-    check_tallies_refresh(YEAR)
-    assert CheckTally.objects.filter(business_year=YEAR).count() == before
-    assert before == len({p.employer.dpf_region_id for p in data.placements}) * len(CheckCode)
+    tallies = CheckTally.objects.filter(business_year=YEAR).count()
+    figures = PlacementFigure.objects.filter(business_year=YEAR).count()
+    stats_figures_refresh(YEAR)
+    assert CheckTally.objects.filter(business_year=YEAR).count() == tallies
+    assert PlacementFigure.objects.filter(business_year=YEAR).count() == figures
+    assert tallies == len({p.employer.dpf_region_id for p in data.placements}) * len(CheckCode)
+
+
+def test_refresh_of_one_region_keeps_the_others(data):
+    before = statistics_for(_staff("150000"), YEAR).total
+    stats_figures_refresh(YEAR, "150102")
+    assert statistics_for(_staff("150000"), YEAR).total == before
 
 
 def test_refresh_follows_a_reverification_task(regions):
@@ -168,6 +176,23 @@ def test_refresh_follows_a_reverification_task(regions):
     assert CheckTally.objects.filter(business_year=YEAR).exists()
 
 
+def test_refresh_follows_a_status_change(regions):
+    data = generate(5)
+    staff = _staff("150000")
+    placement = data.placements[0]
+    assert statistics_for(staff, YEAR).computed_at is None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        PlacementEvent.objects.create(
+            placement=placement,
+            placement_ref=placement.pk,
+            employer=placement.employer,
+            business_year=YEAR,
+            transition="approve",
+            actor=data.reviewers[0],
+        )
+    assert statistics_for(staff, YEAR).computed_at is not None
+
+
 def _page_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("backoffice:statistics"), {"year": YEAR}).status_code == 200
@@ -178,16 +203,16 @@ def test_query_count_does_not_grow_with_placements(client, regions):
     staff = _staff("150000", StaffRole.SUPERVISOR)
     client.force_login(staff, backend=BACKEND)
     generate(10, seed=1)
-    check_tallies_refresh(YEAR)
+    stats_figures_refresh(YEAR)
     small = _page_queries(client)
     generate(200, seed=2)
-    check_tallies_refresh(YEAR)
+    stats_figures_refresh(YEAR)
     assert _page_queries(client) == small
 
 
-def test_old_pending_placements_fall_in_the_last_bucket(regions, frozen_clock):
+def test_old_pending_placements_fall_in_the_last_bucket(regions):
     data = generate(30, seed=3)
-    staff = _staff("150000")
+    stats_figures_refresh(YEAR)
     old = [
         p
         for p in data.placements
@@ -196,5 +221,6 @@ def test_old_pending_placements_fall_in_the_last_bucket(regions, frozen_clock):
         and p.employer.dpf_region_id.startswith("15")
     ]
     assert old, "the generator made pending placements"
-    backlog = dict(placement_backlog(staff, YEAR, now=timezone.now() + timedelta(days=100)).buckets)
+    later = timezone.localdate() + timedelta(days=100)
+    backlog = dict(statistics_for(_staff("150000"), YEAR, today=later).backlog)
     assert backlog["30天以上"] == len(old)

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from anbili.stats.services import check_tallies_refresh
+from anbili.stats.services import stats_figures_refresh
 
 
 class Command(BaseCommand):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
         today = timezone.localdate()
         years = options["year"] or [today.year - 1, today.year]
         for year in years:
-            at = check_tallies_refresh(year, options["region"])
+            at = stats_figures_refresh(year, options["region"])
             self.stdout.write(f"{year} 业务年度统计完成，统计时间 {timezone.localtime(at):%Y-%m-%d %H:%M:%S}")
