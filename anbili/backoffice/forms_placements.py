@@ -50,10 +50,11 @@ class StaffPlacementSearchForm(NamedForm):
         label="导出完整身份证号（仅系统管理员；导出将记入审计日志）", required=False
     )
 
-    def __init__(self, *args: Any, staff: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.staff = staff
-        self._regions = {region.code: region for region in regions_in_jurisdiction(staff)}
+        regions = regions_in_jurisdiction(staff) if staff is not None else []
+        self._regions = {region.code: region for region in regions}
         self.fields["region"].choices = [  # type: ignore[attr-defined]
             ("", "辖区内全部"),
             *((code, f"{region.name}（{code}）") for code, region in self._regions.items()),
@@ -67,7 +68,7 @@ class StaffPlacementSearchForm(NamedForm):
     @property
     def may_export_full(self) -> bool:
         """Only system admins may ask for full ID numbers in an export (reviewers and supervisors never)."""
-        return self.staff.staff_role in SYSTEM_ADMIN_ROLES
+        return self.staff is not None and self.staff.staff_role in SYSTEM_ADMIN_ROLES
 
     def filters(self) -> StaffPlacementFilters:
         """The valid criteria (call after is_valid())."""
