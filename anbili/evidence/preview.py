@@ -105,9 +105,11 @@ def evidence_preview_response(evidence: EvidenceFile, *, request: HttpRequest, p
             return response  # type: ignore[return-value]  # streams the image as FileResponse does
         data = handle.read()
     except BaseException:
-        response.close()
+        handle.close()
         raise
-    response.close()
+    # Only the blob is closed: HttpResponse.close() would send request_finished in the middle of the request
+    # (closing the database connection, among others). The discarded attachment response holds nothing else.
+    handle.close()
     png = HttpResponse(_render_page(data, page))
     _inline_headers(png, "image/png", f"preview-{page}.png")
     png["ETag"] = f'"{evidence.sha256}-{page}"'

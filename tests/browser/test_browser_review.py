@@ -14,7 +14,14 @@ from anbili.employers.models import Employer
 from anbili.placements import services
 from anbili.placements.models import Placement, PlacementStatus
 from anbili.placements.models_review import ReviewReason, ReviewReasonKind
-from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window, _tab_to, _type_into
+from tests.browser.test_browser_unit import (
+    QINGCHENG,
+    _csp_errors,
+    _login,
+    _open_window,
+    _tab_to,
+    _type_into,
+)
 from tests.placements.placement_data import TODAY, YEAR, new_id_number, ready_draft, registry_person, upload
 from tests.placements.review_data import pending_placement
 
@@ -234,6 +241,7 @@ def test_a_review_with_the_keyboard_only(journey, demo):
     employer, legal_person = _qingcheng()
     placement = _renewed(employer, legal_person)
     page = journey.page
+    csp = _csp_errors(page)
     _staff_login(journey)
     journey.goto(_review_url(placement))
     expect(page.get_by_test_id("blockers")).to_contain_text("补充残疾证")
@@ -267,3 +275,4 @@ def test_a_review_with_the_keyboard_only(journey, demo):
     _press(journey, "Enter")
     expect(page.get_by_test_id("review-status")).to_have_text("已审核确认（审核通过(人工)）")
     assert Placement.objects.get(pk=placement.pk).status == PlacementStatus.CONFIRMED
+    assert csp == []  # review.js runs under the CSP (no inline script)
