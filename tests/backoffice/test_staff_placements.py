@@ -301,6 +301,10 @@ def test_window_registration_through_every_step(client, unit):
     response = client.get(f"/backoffice/placements/window/{employer.pk}/")
     page = text(response)
     assert "王安置" in page and "待审核" in page and ID_A not in page
+    # Submitted: the steps only show it, and say who may reopen it; the register opens the review screen.
+    body = client.get(verify).content.decode()
+    assert "如需修改请由单位在网报系统的“残疾人安置管理”列表中点击“重新登记”" in body
+    assert '<button type="submit" class="btn btn-primary">保存，下一步</button>' not in body
     # Submitted: the register opens it on the review screen.
     assert f'href="/backoffice/review/{placement.pk}/"' in response.content.decode()
 
