@@ -365,7 +365,9 @@ def _documents(placement: Placement) -> tuple[list[Document], dict[int, list[Doc
     documents = [_document(n, title, context, ev) for n, (title, context, ev) in enumerate(found, 1)]
     by_id = {d.evidence_id: d for d in documents}
     per_month = {
-        month: [by_id[evidence_id] for evidence_id, _ in links if evidence_id in by_id]
+        month: sorted(
+            (by_id[evidence_id] for evidence_id, _ in links if evidence_id in by_id), key=lambda d: d.number
+        )
         for month, links in per_month_ids.items()
     }
     return documents, per_month

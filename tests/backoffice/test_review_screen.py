@@ -106,6 +106,8 @@ def test_the_screen_shows_the_placement_months_documents_and_reviewer(staff_clie
     oct_row = re.search(r'data-testid="month-202510".*?</tr>', html, re.S).group()
     assert "✗" in oct_row and "不通过" in oct_row and 'class="check-reason"' in oct_row
     assert 'name="valid_202510"' in oct_row and "有效" in oct_row and "无效" in oct_row
+    # The month's evidence in the checks' order (工资, 社保, 医保), numbered as in 资料审核.
+    assert re.findall(r"\d\. (\S+?)</a>", oct_row) == ["工资发放证明", "社会保险缴费凭证", "医疗保险缴费凭证"]
     jan_row = re.search(r'data-testid="month-202501".*?</tr>', html, re.S).group()
     assert "系统核验通过" in jan_row and "valid_202501" not in jan_row
     # 资料审核 lists the contract and the months' evidence; previews go through the checked view.
