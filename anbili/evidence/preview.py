@@ -25,6 +25,7 @@ IMAGE_TYPES = ("image/jpeg", "image/png")
 PDF_TYPE = "application/pdf"
 PAGE_WIDTH = 1100  # pixels of a rendered page: legible at 1366 px and when zoomed to 200%
 MAX_SCALE = 3.0  # a tiny page is not blown up beyond this
+MAX_HEIGHT = 4000  # pixels: a strip-shaped page is scaled down rather than rendered huge
 MAX_PAGES = 30  # pages offered inline; the rest is read in the download
 _SNIFF_BYTES = 4096
 
@@ -68,8 +69,10 @@ def _render_page(data: bytes, page: int) -> bytes:
         if not 1 <= page <= min(len(document), MAX_PAGES):
             raise Http404("没有这一页")
         pdf_page = document[page - 1]
-        width, _height = pdf_page.get_size()
-        scale = min(MAX_SCALE, PAGE_WIDTH / width) if width else 1.0
+        width, height = pdf_page.get_size()
+        scale = min(MAX_SCALE, PAGE_WIDTH / width) if width > 0 else 1.0
+        if height > 0:
+            scale = min(scale, MAX_HEIGHT / height)
         image = pdf_page.render(scale=scale).to_pil()
         out = BytesIO()
         image.save(out, "PNG", optimize=False)

@@ -414,3 +414,22 @@ def test_a_dispatch_agreement_is_decided_on_its_own_through_the_page(staff_clien
     assert review.items == [reason.text]
     html = staff_client.get(_url(placement)).content.decode()
     assert "劳务派遣协议审核不通过" in html and reason.text in html
+
+
+def test_a_strip_shaped_pdf_page_is_scaled_down(staff_client, employer, user):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=14000)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    evidence = evidence_store(
+        employer=employer,
+        uploaded_by=user,
+        upload=SimpleUploadedFile("长条.pdf", buffer.getvalue()),
+        purpose=EvidencePurpose.OTHER,
+    )
+    response = _preview(staff_client, evidence.pk)
+    assert response.status_code == 200
+    image = Image.open(io.BytesIO(response.content))
+    assert image.height <= 4000 and image.width >= 1
