@@ -17,6 +17,7 @@ EXPORT_LIMIT = 50_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these would be read by Excel as a formula (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@")
+COLUMN_WIDTHS = (10, 12, 22, 6, 36, 22, 16, 16, 12, 18)
 
 
 def _cell(value: Any) -> Any:
@@ -28,9 +29,14 @@ def _cell(value: Any) -> Any:
 def placements_export_xlsx(rows: Iterable[dict[str, Any]], *, masked: bool = True) -> tuple[bytes, int]:
     """The workbook's bytes and the number of data rows written."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("残疾人安置管理")
+    # Widths are set before the first row (write-only sheets allow nothing later): a clerk reads the
+    # numbers and unit names without widening columns.
+    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append([heading for heading, _ in EXPORT_COLUMNS])
     labels = dict(PlacementStatus.choices)
     count = 0

@@ -374,3 +374,13 @@ def test_search_page_queries_do_not_grow_with_rows(client, world, django_assert_
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(SEARCH)
     assert "共 18 条" in text(response)
+
+
+def test_export_columns_are_wide_enough_to_read(client, world):
+    from anbili.placements.selectors_staff import EXPORT_COLUMNS
+
+    assert len(export.COLUMN_WIDTHS) == len(EXPORT_COLUMNS)
+    staff_login(client, code="150102")
+    response = client.post(EXPORT, {})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.column_dimensions["C"].width == 22  # 身份证号
