@@ -433,3 +433,32 @@ def test_a_strip_shaped_pdf_page_is_scaled_down(staff_client, employer, user):
     assert response.status_code == 200
     image = Image.open(io.BytesIO(response.content))
     assert image.height <= 4000 and image.width >= 1
+
+
+@pytest.mark.parametrize(
+    "name", ["backoffice:placement_review_certificate", "backoffice:placement_review_agreement"]
+)
+def test_a_forged_document_decision_is_refused_in_words_not_a_500(staff_client, pending, name):
+    url = _url(pending, name)
+    assert staff_client.post(url, {}).status_code == 400
+    data = {"x-999-token": _token(pending), "x-999-target": "999", "x-999-decision": "approve"}
+    assert staff_client.post(url, data).status_code == 400
+    kind = name.rsplit("_", 1)[1]
+    forged = {
+        f"{kind}-999-token": _token(pending),
+        f"{kind}-999-target": "999",
+        f"{kind}-999-decision": "approve",
+    }
+    response = staff_client.post(url, forged)
+    assert response.status_code == 400
+    assert "未找到该" in response.content.decode()
+    assert not PlacementReview.objects.exists()
+
+
+def test_a_decided_placement_refuses_another_confirm_at_the_top(staff_client, pending):
+    assert staff_client.post(_url(pending), _all_valid(pending)).status_code == 302
+    pending.refresh_from_db()
+    response = staff_client.post(_url(pending), {"token": _token(pending)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "不在待审核状态" in html and 'data-testid="error-summary"' in html
