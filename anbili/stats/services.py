@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
@@ -77,13 +77,25 @@ def _tallies(business_year: int, region_prefix: str, now: datetime) -> list[Chec
     ]
 
 
+def _refresh_lock() -> None:
+    """One refresh at a time: on PostgreSQL two overlapping refreshes would each delete only the rows their
+    snapshot saw and both insert, doubling the figures. SHARE ROW EXCLUSIVE conflicts with itself and with
+    writers, not with the page's reads; the counts are then made after the lock, so the later refresh also
+    holds the newer data. SQLite serialises writing transactions itself."""
+    if connection.vendor == "postgresql":
+        tables = f"{CheckTally._meta.db_table}, {PlacementFigure._meta.db_table}"
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def stats_figures_refresh(business_year: int, region_prefix: str = "") -> datetime:
     """Recount the statistics of `business_year` for the regions under `region_prefix` ("" every region);
     returns the 统计时间 written. Safe to run twice and concurrently (the last one wins)."""
-    now = timezone.now()
-    figures = _figures(business_year, region_prefix)
-    tallies = _tallies(business_year, region_prefix, now)
     with transaction.atomic():
+        _refresh_lock()
+        now = timezone.now()
+        figures = _figures(business_year, region_prefix)
+        tallies = _tallies(business_year, region_prefix, now)
         for model in (CheckTally, PlacementFigure):
             stale = model.objects.filter(business_year=business_year)
             if region_prefix:

@@ -224,3 +224,33 @@ def test_old_pending_placements_fall_in_the_last_bucket(regions):
     later = timezone.localdate() + timedelta(days=100)
     backlog = dict(statistics_for(_staff("150000"), YEAR, today=later).backlog)
     assert backlog["30天以上"] == len(old)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_refreshes_never_double_the_figures(regions):
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises the writing transactions itself")
+    data = generate(60, seed=5)
+    errors: list[BaseException] = []
+
+    def refresh() -> None:
+        try:
+            stats_figures_refresh(YEAR)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=refresh) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert statistics_for(_staff("150000"), YEAR).total == sum(
+        p.employer.dpf_region_id.startswith("15") for p in data.placements
+    )
