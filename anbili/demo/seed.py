@@ -98,6 +98,11 @@ STAFF: list[tuple[str, str, StaffRole, str | None]] = [
     ("xincheng_reviewer", "周红", StaffRole.REVIEWER, "150102"),
     ("jx_reviewer", "吴刚", StaffRole.REVIEWER, "360000"),
     ("nanchang_supervisor", "郑洁", StaffRole.SUPERVISOR, "360100"),
+    # A reviewer at each level for the review queue (安置登记审核, anbili/demo/review_queue.py).
+    ("nmg_reviewer", "高峰", StaffRole.REVIEWER, "150000"),
+    ("hhht_reviewer", "马丽", StaffRole.REVIEWER, "150100"),
+    ("nanchang_reviewer", "黄涛", StaffRole.REVIEWER, "360100"),
+    ("donghu_reviewer", "林静", StaffRole.REVIEWER, "360102"),
 ]
 
 

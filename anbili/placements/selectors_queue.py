@@ -7,7 +7,8 @@ Kinds (an item may have several; docs/review.md "Queue and risk signals"):
 - certificate (补充残疾证): a certificate the employer added (PlacementCertificate) whose registry row is
   still manual_pending;
 - agreement (劳务派遣协议): a dispatch contract whose agreement_review is "pending";
-- contract (合同): a month pending review whose contract check failed.
+- contract (合同): a month pending review whose contract check failed for another reason than the
+  dispatch agreement waiting for its decision (dispatch_agreement_pending_review, the agreement kind).
 
 Queries: one for the total and the counts per kind, the page's rows, one per kind for the rows' kinds
 and one for their signals; the same whatever the number of rows shown.
@@ -44,6 +45,9 @@ from anbili.rules.signals import SIGNAL_LABELS, SignalCode
 
 # Evidence a reviewer reads for a month: the files for the failed wage, pension or medical check.
 EVIDENCE_CHECKS = (CheckCode.WAGE, CheckCode.PENSION, CheckCode.MEDICAL)
+# A contract check that fails only because the dispatch agreement waits for its decision: that is the
+# agreement kind, not the contract kind.
+AGREEMENT_PENDING_REASON = "dispatch_agreement_pending_review"
 # "Any signal" in the risk filter.
 ANY_SIGNAL = "any"
 _CODES = {code.value for code in SignalCode}
@@ -84,7 +88,10 @@ def _kind_sets() -> dict[QueueKind, QuerySet]:
             is_dispatch=True, agreement_review=DocumentReview.PENDING
         ).values("placement_id"),
         QueueKind.CONTRACT: PlacementMonth.objects.filter(
-            outcome=MonthOutcomeChoice.PENDING_REVIEW, checks__contract__passed=False
+            Q(checks__contract__reason_code__isnull=True)
+            | ~Q(checks__contract__reason_code=AGREEMENT_PENDING_REASON),
+            outcome=MonthOutcomeChoice.PENDING_REVIEW,
+            checks__contract__passed=False,
         ).values("placement_id"),
     }
 

@@ -234,3 +234,23 @@ def pending_signals_refresh(placement_ids: Iterable[int]) -> int:
     for start in range(0, len(pending), CHUNK):
         placements_signals_refresh(pending[start : start + CHUNK])
     return len(pending)
+
+
+def placement_submitted_signals_refresh(placement_id: int) -> list[Signal]:
+    """On submission for review: the placement's signals, and those of the pending placements the new one
+    changes (the same person in the same year at another employer, a file of the same content), so that
+    both sides of a pair show the signal whichever was submitted first."""
+    signals = placements_signals_refresh([placement_id]).get(placement_id, [])
+    row = Placement.objects.filter(pk=placement_id).values_list("id_number", "business_year").first()
+    if row is None:
+        return signals
+    related = set(
+        Placement.objects.filter(id_number=row[0], business_year=row[1]).values_list("pk", flat=True)
+    )
+    hashes = {sha for _, _, sha in _file_uses(None, [placement_id])}
+    if hashes:
+        related |= {pk for pk, _, _ in _file_uses(hashes, None)}
+    related.discard(placement_id)
+    if related:
+        pending_signals_refresh(related)
+    return signals

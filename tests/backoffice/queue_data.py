@@ -70,7 +70,9 @@ def queue_item(
         outcome=MonthOutcomeChoice.PENDING_REVIEW,
         checks={
             "wage": {"passed": "evidence" not in kinds},
-            "contract": {"passed": not contract_failed},
+            "contract": {"passed": not contract_failed}
+            if "agreement" not in kinds or contract_failed
+            else {"passed": False, "reason_code": "dispatch_agreement_pending_review"},
         },
     )
     if "evidence" in kinds:

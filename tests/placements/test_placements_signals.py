@@ -266,3 +266,23 @@ def test_re_verification_refreshes_the_signals_of_pending_placements_only(employ
     placements_reverify_persons(id_numbers=[pending_number, draft_number], business_year=YEAR)
     assert _codes(pending) == {SignalCode.WAGE_AT_MINIMUM}
     assert _codes(draft) == set()
+
+
+def test_a_submission_refreshes_the_other_side_of_a_pair(employer):
+    from anbili.placements.signals import placement_submitted_signals_refresh
+
+    sha = "ef" * 32
+    first, second = new_id_number(), new_id_number()
+    for number in (first, second):
+        registry_person(number, payer=employer.uscc)
+    other = EmployerFactory()
+    earlier = _pending(employer, first, sha=sha)
+    elsewhere = _pending(other, second)
+    placements_signals_refresh([earlier.pk, elsewhere.pk])
+    assert _codes(earlier) == set() and _codes(elsewhere) == set()
+    # A later submission at another unit: the same file as `earlier`, the same person as `elsewhere`.
+    later = _pending(EmployerFactory(), second, sha=sha)
+    placement_submitted_signals_refresh(later.pk)
+    assert _codes(later) == {SignalCode.SHARED_EVIDENCE, SignalCode.CLAIMED_BY_SEVERAL}
+    assert _codes(earlier) == {SignalCode.SHARED_EVIDENCE}
+    assert _codes(elsewhere) == {SignalCode.CLAIMED_BY_SEVERAL}

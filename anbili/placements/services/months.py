@@ -233,7 +233,7 @@ def placement_months_save(
         placement.step = PlacementStep.DONE
         placement.save()
         if pending:
-            from anbili.placements.signals import placements_signals_refresh
+            from anbili.placements.signals import placement_submitted_signals_refresh
 
             submitted = placement_transition(
                 placement_id=placement.pk,
@@ -243,7 +243,7 @@ def placement_months_save(
                 reason="勾选安置月份并提交材料，等待残联审核",
             )
             # The review queue's risk signals (风险提示), with the submission.
-            placements_signals_refresh([submitted.pk])
+            placement_submitted_signals_refresh(submitted.pk)
             return submitted
         return placement_transition(
             placement_id=placement.pk,

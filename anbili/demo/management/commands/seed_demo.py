@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from anbili.demo.review_queue import demo_review_queue_seed
 from anbili.demo.seed import DEMO_PASSWORD, demo_registry_seed, demo_seed, demo_window_open
 from anbili.regions.services import regions_seed
 
@@ -14,6 +15,9 @@ class Command(BaseCommand):
             self.stdout.write(f"联网数据 {line}")
         for line in demo_window_open():
             self.stdout.write(f"演示申报期（非政策依据）：{line}")
+        # The review queue needs the open window (its placements are registered through the services).
+        for line in demo_review_queue_seed():
+            self.stdout.write(f"安置登记审核 {line}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.front_end:<6} {login.account:<20} {login.who}")
