@@ -4,8 +4,8 @@
 grouped query per figure (placements by status, the backlog by day, the reviewers' decisions, the check
 tallies over the selected months' verdicts) and replaces that year's rows in one transaction, so the page
 never sees half a refresh. It runs in the background as the task `stats_refresh`:
-- shortly after placements change status (every change writes a PlacementEvent: `on_event_saved`, debounced
-  to one run per year and DEBOUNCE_SECONDS);
+- shortly after placements change status (every change writes a PlacementEvent: `on_event_saved` queues
+  the refresh of the employer's province, one per province, year and DEBOUNCE_SECONDS);
 - after every re-verification task finishes (`on_task_finished`: the verdicts changed);
 - from the `stats_refresh` management command (cron, nightly), and when the page finds a year never counted.
 Both receivers are connected in StatsConfig.ready."""
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
+from anbili.employers.models import Employer
 from anbili.placements.selectors_stats import (
     check_tallies_by_region,
     decisions_by_region,
@@ -113,28 +114,40 @@ def stats_refresh(business_year: int, region_prefix: str = "") -> str:
     return stats_figures_refresh(business_year, region_prefix).isoformat()
 
 
-def stats_refresh_enqueue(business_year: int, *, delay_seconds: int = 0) -> None:
-    """Queue a refresh of the year once the current transaction commits (after `delay_seconds` where the
-    task backend can defer); a failure to queue is logged: the page keeps the previous figures and time."""
+def _enqueue(business_year: int, region_prefix: str = "", *, delay_seconds: int = 0) -> None:
+    try:
+        queued = stats_refresh
+        if delay_seconds and queued.get_backend().supports_defer:
+            queued = queued.using(run_after=timezone.now() + timedelta(seconds=delay_seconds))
+        queued.enqueue(business_year, region_prefix)
+    except Exception:  # the figures may lag; the caller's work must not fail
+        logger.exception("could not queue the statistics refresh of %s %s", business_year, region_prefix)
 
-    def enqueue() -> None:
-        try:
-            queued = stats_refresh
-            if delay_seconds and queued.get_backend().supports_defer:
-                queued = queued.using(run_after=timezone.now() + timedelta(seconds=delay_seconds))
-            queued.enqueue(business_year)
-        except Exception:  # the figures may lag; the caller's work must not fail
-            logger.exception("could not queue the statistics refresh of %s", business_year)
 
-    transaction.on_commit(enqueue)
+def stats_refresh_enqueue(business_year: int, region_prefix: str = "") -> None:
+    """Queue a refresh of the year (of the regions under `region_prefix`) once the current transaction
+    commits; a failure to queue is logged: the page keeps the previous figures and their time."""
+    transaction.on_commit(lambda: _enqueue(business_year, region_prefix))
+
+
+def _province_soon(business_year: int, employer_id: int) -> None:
+    """After commit: refresh the employer's province in that year once the debounce window ends (one queued
+    refresh per province, year and window). A province, not the whole country: a refresh reads the year's
+    placements of every region it covers."""
+    region = Employer.objects.filter(pk=employer_id).values_list("dpf_region_id", flat=True).first()
+    if not region:
+        return
+    province = region[:2]
+    if cache.add(f"stats-refresh-soon:{business_year}:{province}", 1, DEBOUNCE_SECONDS):
+        _enqueue(business_year, province, delay_seconds=DEBOUNCE_SECONDS)
 
 
 def on_event_saved(sender: Any, instance: Any = None, created: bool = False, **kwargs: Any) -> None:
-    """A placement changed status (or was decided): refresh its year soon, once per debounce window."""
+    """A placement changed status (or was decided): its province's figures are refreshed soon."""
     if not created or instance is None:
         return
-    if cache.add(f"stats-refresh-soon:{instance.business_year}", 1, DEBOUNCE_SECONDS):
-        stats_refresh_enqueue(instance.business_year, delay_seconds=DEBOUNCE_SECONDS)
+    year, employer_id = instance.business_year, instance.employer_id
+    transaction.on_commit(lambda: _province_soon(year, employer_id))
 
 
 def _years_of(module_path: str, args: list[Any], kwargs: dict[str, Any]) -> set[int]:
