@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from anbili.core.masking import mask
-from anbili.rules.checks import CheckCode
+from anbili.rules.checks import AWAITS_REVIEW, CheckCode
 
 
 class PlacementStatus(models.TextChoices):
@@ -307,6 +307,13 @@ class PlacementMonth(models.Model):
         return [
             code.value for code in CheckCode if code.value in checks and not checks[code.value].get("passed")
         ]
+
+    @property
+    def evidence_checks(self) -> list[str]:
+        """The failed checks that need an evidence file when the month is selected: not those waiting for the
+        DPF's review of a document already given (an added certificate, a dispatch agreement)."""
+        checks = self.checks
+        return [code for code in self.failed_checks if checks[code].get("reason_code") not in AWAITS_REVIEW]
 
 
 class PersonMonthClaim(models.Model):

@@ -29,7 +29,7 @@ from anbili.placements.models import (
 )
 from anbili.placements.verification import SOURCE_LABELS
 from anbili.registry.models import Certificate, CertificateOrigin, CertificateStatus
-from anbili.rules.checks import EVIDENCE_LABELS, CheckCode
+from anbili.rules.checks import AWAITS_REVIEW, EVIDENCE_LABELS, CheckCode
 
 CONFIRMED_OUTCOMES = (MonthOutcomeChoice.AUTO_CONFIRMED, MonthOutcomeChoice.CONFIRMED)
 LEVEL_WORDS = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级", 6: "六级", 7: "七级", 8: "八级"}
@@ -421,7 +421,9 @@ def verification_rows(placement: Placement) -> list[VerificationRow]:
                 outcome=month.outcome,
                 outcome_label=MonthOutcomeChoice(month.outcome).label,
                 required_evidence=[
-                    (cell.code, EVIDENCE_LABELS[CheckCode(cell.code)]) for cell in cells if not cell.passed
+                    (cell.code, EVIDENCE_LABELS[CheckCode(cell.code)])
+                    for cell in cells
+                    if not cell.passed and cell.reason_code not in AWAITS_REVIEW
                 ],
                 regressed_at=month.regressed_at if _regressed(month) else None,
             )

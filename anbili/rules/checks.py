@@ -75,6 +75,20 @@ class CertificateSource(StrEnum):
     MANUAL_REJECTED = "manual_rejected"
 
 
+class DocumentState(StrEnum):
+    """The DPF's review of a document the employer gave for a contract (the dispatch agreement): it counts
+    only once approved (seed 004: 待审核 … 需要审核的部分资料有劳务派遣协议)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+# Failures that wait for the DPF's review of a document the employer already gave (an added certificate, a
+# dispatch agreement): the month goes to review, and no further evidence file is asked for it.
+AWAITS_REVIEW = frozenset({"certificate_pending_review", "dispatch_agreement_pending_review"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CertificateFact:
     """A certificate of the person with its validity period (None = open)."""
@@ -98,6 +112,7 @@ class ContractFact:
     staffing_roster: bool = False  # 在编: no labour contract and no term
     dispatch: bool = False
     dispatch_agreement: bool = False  # the dispatch agreement names this employer as the user
+    dispatch_agreement_review: DocumentState = DocumentState.PENDING
     dispatch_company_uscc: str | None = None
     dispatch_company_filed: bool = False  # 劳务派遣备案 in the province
 
@@ -363,8 +378,8 @@ def check_age(facts: MonthFacts) -> CheckResult:
 
 
 def check_contract(facts: MonthFacts) -> CheckResult:
-    """A contract of ≥ 1 year or 在编 covers the month; dispatch needs agreement and filing (财税〔2015〕72号
-    第七条/第九条)."""
+    """A contract of ≥ 1 year or 在编 covers the month; dispatch needs the agreement, approved by the DPF, and
+    the company's filing (财税〔2015〕72号 第七条/第九条)."""
     contracts = covering_contracts(facts)
     if not contracts:
         return _fail("contract_missing", "该月没有有效的劳动合同（或编制证明），请补充合同信息")
@@ -375,13 +390,26 @@ def check_contract(facts: MonthFacts) -> CheckResult:
             "contract_too_short",
             f"劳动合同期限（{contract.start:%Y-%m-%d}至{contract.end:%Y-%m-%d}）不足1年，不计入按比例安置",
         )
-    if any(not c.dispatch or (c.dispatch_agreement and c.dispatch_company_filed) for c in long_enough):
+    if any(not c.dispatch or _dispatch_counts(c) for c in long_enough):
         return PASSED
     contract = long_enough[0]
     if not contract.dispatch_agreement:
         return _fail("dispatch_agreement_missing", "劳务派遣人员须上传派遣单位与本单位签订的派遣协议")
-    company = f" {contract.dispatch_company_uscc} " if contract.dispatch_company_uscc else ""
-    return _fail("dispatch_not_filed", f"劳务派遣单位{company}未在本省办理劳务派遣备案，请核实备案情况")
+    if not contract.dispatch_company_filed:
+        company = f" {contract.dispatch_company_uscc} " if contract.dispatch_company_uscc else ""
+        return _fail("dispatch_not_filed", f"劳务派遣单位{company}未在本省办理劳务派遣备案，请核实备案情况")
+    if contract.dispatch_agreement_review is DocumentState.REJECTED:
+        return _fail("dispatch_agreement_rejected", "劳务派遣协议未通过残联审核，请核实后重新上传")
+    return _fail("dispatch_agreement_pending_review", "劳务派遣协议尚待残联审核，审核通过后该月方可计入")
+
+
+def _dispatch_counts(contract: ContractFact) -> bool:
+    """A dispatch contract counts with its agreement approved by the DPF and the company filed (第九条)."""
+    return (
+        contract.dispatch_agreement
+        and contract.dispatch_company_filed
+        and contract.dispatch_agreement_review is DocumentState.APPROVED
+    )
 
 
 def check_exclusive(facts: MonthFacts) -> CheckResult:

@@ -23,6 +23,7 @@ from anbili.placements.models import (
     PersonMonthClaim,
     Placement,
     PlacementEvent,
+    PlacementMonth,
     PlacementReview,
     PlacementStatus,
     PlacementStep,
@@ -633,3 +634,34 @@ def test_every_decision_writes_an_audit_row(renewed, reviewer):
         "审核结果",
         "部分审核不通过",
     ) in last.detail_items
+
+
+def test_a_dispatch_person_waits_for_the_agreement_review_and_its_approval_passes_the_contract_check(
+    employer, user, reviewer
+):
+    """All data present (wage, insurance, filing): without the review the system would confirm the dispatch
+    person by itself and the agreement would never be looked at."""
+    company = other_uscc(22)
+    RelatedUnit.objects.create(
+        employer=employer, business_year=YEAR, relation=RelationKind.DISPATCH, uscc=company, name="派遣公司"
+    )
+    dispatch_filing(company)
+    number = new_id_number()
+    registry_person(number, payer=company)
+    draft = ready_draft(employer, user, number, **_dispatch_contract(employer, company))
+    placement = resubmit(draft, employer, user, [OCT, NOV, DEC])
+    assert placement.status == PlacementStatus.PENDING
+
+    def contract_reasons() -> set[str]:
+        months = PlacementMonth.objects.filter(placement=placement, month__in=[OCT, NOV, DEC])
+        return {m.checks["contract"].get("reason_code", "passed") for m in months}
+
+    assert contract_reasons() == {"dispatch_agreement_pending_review"}
+    services.placement_agreement_decide(
+        placement_id=placement.pk,
+        contract_id=placement.contracts.get().pk,
+        reviewer=reviewer,
+        token=services.review_token(placement),
+        approve=True,
+    )
+    assert contract_reasons() == {"passed"}

@@ -502,14 +502,22 @@ def test_dispatch_person_chooses_months_freely(employer, user):
         dispatch_agreement_upload=upload("派遣协议.pdf"),
     )
     rows = verification_rows(placement_detail(placement.pk, employer))
-    assert all(row.auto_passed and row.selectable and not row.locked_selected for row in rows)
+    assert all(row.selectable and not row.locked_selected for row in rows)
+    # The agreement counts once the DPF approves it (seed 004: 待审核 lists 劳务派遣协议): every month waits
+    # for that review, and no further file is asked, the agreement itself being the evidence.
+    assert not any(row.auto_passed for row in rows)
+    assert {c.reason_code for row in rows for c in row.cells if not c.passed} == {
+        "dispatch_agreement_pending_review"
+    }
+    assert all(row.required_evidence == [] for row in rows)
     saved = _save(placement, employer, user, months=[202501, 202502, 202503])
     assert sorted(saved.months.filter(selected=True).values_list("month", flat=True)) == [
         202501,
         202502,
         202503,
     ]
-    assert saved.status == PlacementStatus.CONFIRMED
+    assert saved.status == PlacementStatus.PENDING
+    assert set(saved.months.filter(selected=True).values_list("outcome", flat=True)) == {"pending_review"}
     assert PersonMonthClaim.objects.filter(placement=saved).count() == 3
 
 

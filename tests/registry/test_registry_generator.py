@@ -19,7 +19,7 @@ from anbili.registry.generator import (
 )
 from anbili.registry.models import Certificate, MarketUnit
 from anbili.registry.selectors import dispatch_filing_for, person_year_facts
-from anbili.rules.checks import CheckCode, ContractFact, check_month
+from anbili.rules.checks import CheckCode, ContractFact, DocumentState, check_month
 
 YEAR = 2025
 
@@ -36,6 +36,8 @@ def _contract(employer: str, *, pension: str | None = None, dispatch: str | None
         dispatch_agreement=dispatch is not None,
         dispatch_company_uscc=dispatch,
         dispatch_company_filed=dispatch is not None,
+        # The registry data is what these tests check: the agreement as a reviewer approved it.
+        dispatch_agreement_review=DocumentState.APPROVED,
     )
 
 

@@ -14,6 +14,7 @@ from anbili.rules.checks import (
     CertificateSource,
     CheckCode,
     ContractFact,
+    DocumentState,
     MonthFacts,
     WageRecord,
     check_month,
@@ -255,6 +256,27 @@ FAILURES: list[tuple[str, dict[str, Any], CheckCode, str, str]] = [
         f"劳务派遣单位 {R} 未在本省办理劳务派遣备案，请核实备案情况",
     ),
     (
+        "dispatch agreement not yet reviewed by the DPF",
+        {"contracts": _contract(dispatch=True, dispatch_agreement=True, dispatch_company_filed=True)},
+        CheckCode.CONTRACT,
+        "dispatch_agreement_pending_review",
+        "劳务派遣协议尚待残联审核，审核通过后该月方可计入",
+    ),
+    (
+        "dispatch agreement rejected by the DPF",
+        {
+            "contracts": _contract(
+                dispatch=True,
+                dispatch_agreement=True,
+                dispatch_company_filed=True,
+                dispatch_agreement_review=DocumentState.REJECTED,
+            )
+        },
+        CheckCode.CONTRACT,
+        "dispatch_agreement_rejected",
+        "劳务派遣协议未通过残联审核，请核实后重新上传",
+    ),
+    (
         "placed elsewhere",
         {"claimed_elsewhere": True},
         CheckCode.EXCLUSIVE,
@@ -350,8 +372,15 @@ PASSES: list[tuple[str, dict[str, Any], int]] = [
         1,
     ),
     (
-        "dispatch with agreement and filing",
-        {"contracts": _contract(dispatch=True, dispatch_agreement=True, dispatch_company_filed=True)},
+        "dispatch with its agreement approved and the company filed",
+        {
+            "contracts": _contract(
+                dispatch=True,
+                dispatch_agreement=True,
+                dispatch_company_filed=True,
+                dispatch_agreement_review=DocumentState.APPROVED,
+            )
+        },
         1,
     ),
     (

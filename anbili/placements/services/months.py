@@ -120,7 +120,7 @@ def _stored_evidence(
     }
     missing: dict[str, list[int]] = {}
     for month in sorted(chosen):
-        for code in rows[month].failed_checks:
+        for code in rows[month].evidence_checks:
             if code not in by_code and (month, code) not in stored_before:
                 missing.setdefault(code, []).append(month)
     if missing:
@@ -135,7 +135,7 @@ def _stored_evidence(
     for code, upload in by_code.items():
         if code not in CheckCode.__members__.values():
             raise ApplicationError("材料类型无效", field="evidence", code="invalid")
-        if any(code in rows[m].failed_checks for m in chosen):
+        if any(code in rows[m].evidence_checks for m in chosen):
             purpose = EVIDENCE_PURPOSES[CheckCode(code)]
             stored[code] = store(placement.employer, actor, upload, purpose, f"evidence_{code}")
     return stored
@@ -177,7 +177,7 @@ def _decide_months(
         else:
             moves.append((row, "submit"))
             pending = True
-            for code in row.failed_checks:
+            for code in row.evidence_checks:
                 if code in stored:
                     MonthEvidence.objects.update_or_create(
                         placement_month=row, check_code=code, defaults={"evidence": stored[code]}

@@ -426,7 +426,8 @@ def placement_agreement_decide(
     reason: str = "",
 ) -> Placement:
     """A dispatch contract's 劳务派遣协议, on its own: agreement_review → approved / rejected (reason
-    required to reject). Writes a PlacementReview(kind=agreement), an audit row and the notice."""
+    required to reject); the months are verified again (the contract check reads the decision). Writes a
+    PlacementReview(kind=agreement), an audit row and the notice."""
     with transaction.atomic():
         placement = _opened(placement_id, reviewer, token)
         contract = PlacementContract.objects.filter(pk=contract_id, placement=placement).first()
@@ -439,6 +440,9 @@ def placement_agreement_decide(
         reason_text = _document_reason(approve, reason)
         contract.agreement_review = DocumentReview.APPROVED if approve else DocumentReview.REJECTED
         contract.save(update_fields=["agreement_review", "updated_at"])
+        # The contract check reads the decision (dispatch_agreement_pending_review until now): the month
+        # table shows the new verdict at once, as after a certificate decision.
+        verified(placement)
         outcome = ReviewOutcome.APPROVED if approve else ReviewOutcome.REJECTED
         review = _recorded(
             placement=placement,

@@ -43,7 +43,7 @@ from anbili.registry.selectors import (
     person_year_facts,
     registry_months,
 )
-from anbili.rules.checks import ContractFact
+from anbili.rules.checks import ContractFact, DocumentState
 
 DEFAULT_FEMALE_BASE_AGE = 55
 
@@ -73,6 +73,9 @@ def policy_key(employer: Employer) -> tuple[str, int | None, str]:
     return province_code_of(employer.admin_region_id), tier, province_code_of(employer.dpf_region_id)
 
 
+_AGREEMENT_STATES = {state.value: state for state in DocumentState}
+
+
 def contract_fact(contract: PlacementContract, *, filed: bool) -> ContractFact:
     """A stored contract as the rules' ContractFact; `filed` says whether the dispatch company is filed."""
     return ContractFact(
@@ -84,6 +87,8 @@ def contract_fact(contract: PlacementContract, *, filed: bool) -> ContractFact:
         staffing_roster=contract.contract_type == ContractType.STAFFING,
         dispatch=contract.is_dispatch,
         dispatch_agreement=contract.dispatch_agreement_file_id is not None,
+        # Never reviewed ("") or waiting: pending until a reviewer decides (placement_agreement_decide).
+        dispatch_agreement_review=_AGREEMENT_STATES.get(contract.agreement_review, DocumentState.PENDING),
         dispatch_company_uscc=contract.dispatch_company_uscc or None,
         dispatch_company_filed=filed,
     )
