@@ -120,6 +120,7 @@ class CertificateView:
     """A certificate the employer added by hand (补充历史残疾证), decided on its own."""
 
     link_id: int
+    number: str  # shown only on the audited full view
     number_masked: str
     kind: str
     validity: str
@@ -306,6 +307,7 @@ def _certificate_views(placement: Placement) -> list[CertificateView]:
         views.append(
             CertificateView(
                 link_id=link.pk,
+                number=cert.number,
                 number_masked=mask(cert.number),
                 kind=cert.kind,
                 validity=f"{cert.valid_from:%Y-%m-%d} 至 {until}",

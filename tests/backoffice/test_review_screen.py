@@ -354,6 +354,10 @@ def test_a_certificate_is_decided_on_its_own_through_the_page(staff_client, rene
     link = renewed.added_certificates.get()
     html = staff_client.get(_url(renewed)).content.decode()
     assert 'data-testid="blockers"' in html and f'data-testid="certificate-{link.pk}-form"' in html
+    number = link.certificate.number
+    assert mask(number) in html and number not in html
+    full = staff_client.post(_url(renewed, "backoffice:placement_review_full")).content.decode()
+    assert number in full
     # 确认 first is refused: the certificate waits for its own decision.
     months = {f"valid_{YEAR}0{m}": "valid" for m in (1, 2, 3)}
     response = staff_client.post(_url(renewed), {"token": _token(renewed), **months})
