@@ -31,6 +31,7 @@ from anbili.registry.models import (
     Certificate,
     CertificateOrigin,
     CertificateStatus,
+    DispatchFiling,
     MedicalMonth,
     PensionMonth,
     WageMonth,
@@ -268,6 +269,18 @@ def demo_review_queue_seed(*, today: date | None = None) -> list[str]:
         for e in Employer.objects.select_related("dpf_region").filter(uscc__in=[QINGCHENG, GANJIANG])
     }
     created = {uscc: 0 for uscc in units}
+    if not DispatchFiling.objects.filter(company_uscc=DISPATCH, region_code__startswith="36").exists():
+        # The registry's demo data files it (demo_registry_seed); without them, the queue still needs it.
+        DispatchFiling.objects.create(
+            company_uscc=DISPATCH,
+            company_name="江西赣才劳务派遣有限公司",
+            region_code="360000",
+            filing_number="赣人社派备〔2023〕018号",
+            valid_from=date(2023, 1, 1),
+            valid_until=None,
+            source="dispatch_filing",
+            received_at=timezone.now(),
+        )
     for person in _plan():
         unit = units.get(person.unit)
         if unit is None:
