@@ -12,6 +12,7 @@ from anbili.placements.services.workflow import MONTH_TRANSITIONS, PLACEMENT_TRA
 from anbili.rules import checks
 from anbili.rules.checks import CheckCode
 from anbili.rules.contracts import ContractReason
+from anbili.rules.signals import SignalCode
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 ARCHITECTURE = (DOCS / "architecture.md").read_text(encoding="utf-8")
@@ -80,5 +81,6 @@ def test_every_check_code_and_reason_code_is_documented():
     codes = _check_reason_codes()
     assert {"wage_missing", "pension_other_payer", "medical_missing", "placed_elsewhere"} <= codes
     codes |= {member.value for member in CheckCode} | {member.value for member in ContractReason}
+    codes |= {member.value for member in SignalCode}  # the risk signals of the review queue
     missing = sorted(code for code in codes if f"`{code}`" not in ALL_DOCS)
     assert missing == []
