@@ -49,7 +49,9 @@ class ReviewQueueForm(NamedForm):
 
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices(regions)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = region_choices(regions)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

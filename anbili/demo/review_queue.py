@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -243,7 +243,7 @@ def _one(person: DemoPerson, unit: Employer, actor: User, year: int, today: date
     services.placement_certificates_done(placement_id=placement.pk, employer=unit, actor=actor, today=today)
     months = services.placement_verify(placement_id=placement.pk, employer=unit, today=today)
     chosen = [year * 100 + m for m in person.months]
-    evidence = {}
+    evidence: dict[tuple[int, str], UploadedFile] = {}
     for month in months:
         if month.month in chosen and not month.auto_passed:
             for code in month.failed_checks:
@@ -288,6 +288,8 @@ def demo_review_queue_seed(*, today: date | None = None) -> list[str]:
         actor = User.objects.filter(
             memberships__employer=unit, memberships__role=MembershipRole.LEGAL_PERSON
         ).first()
+        if actor is None:
+            continue
         minimum = minimum_wages_on(unit.admin_region, [date(year, 6, 1)])[date(year, 6, 1)] or WAGE
         if _one(person, unit, actor, year, today, minimum):
             created[person.unit] += 1

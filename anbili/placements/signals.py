@@ -161,14 +161,14 @@ def _chunk_facts(placements: list[Any]) -> dict[int, SignalFacts]:
         for value in sorted(selected[p.pk]):
             rows = wages.get((p.id_number, value), [])
             own = [amount for payer, amount in rows if payer in payers]
-            month = Month(value // 100, value % 100)
+            of = Month(value // 100, value % 100)
             months.append(
                 SignalMonth(
-                    month=month,
+                    month=of,
                     own_wage=sum(own, Decimal(0)) if own else None,
                     any_wage=bool(rows),
                     insured=(p.id_number, value) in insured,
-                    minimum_wage=policy.minimum_wages.get(month),
+                    minimum_wage=policy.minimum_wages.get(of),
                 )
             )
         files, holders, other_employer = shared.get(p.pk, (0, 0, False))
