@@ -237,7 +237,7 @@ def run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     stats_figures_refresh(YEAR)
     print(
-        f"background refresh of the {YEAR} check tallies (every region): "
+        f"background refresh of the {YEAR} statistics (every region, all figures): "
         f"{time.perf_counter() - started:.1f} s"
     )
 
