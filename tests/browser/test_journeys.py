@@ -121,7 +121,8 @@ def test_staff_login(journey, demo):
     expect(page.get_by_test_id("staff-region")).to_contain_text("呼和浩特市")
     nav = page.get_by_role("navigation", name="主菜单")
     # 系统管理 is for the admin roles only (issue #11 item 9; tests/portal/test_portal_seed_gaps.py).
-    expect(nav.get_by_role("link")).to_have_text(["首页", "通知公告"])
+    staff_menu = ["首页", "安置登记审核", "残疾人安置管理", "通知公告", "统计"]
+    expect(nav.get_by_role("link")).to_have_text(staff_menu)
     journey.scan()
 
 
