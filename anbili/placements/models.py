@@ -159,11 +159,17 @@ class Placement(models.Model):
         indexes = [
             models.Index(fields=["employer", "business_year", "status"], name="placement_employer_year"),
             models.Index(fields=["id_number", "business_year"], name="placement_person_year"),
-            # The review queue (安置登记审核): the items waiting, oldest first (selectors_queue.py).
+            # The review queue (安置登记审核): the items waiting, oldest first, and counted by unit
+            # (index-only scans; selectors_queue.py).
             models.Index(
                 fields=["registered_at", "id"],
                 condition=models.Q(status="pending"),
                 name="placement_pending_queue",
+            ),
+            models.Index(
+                fields=["employer", "id"],
+                condition=models.Q(status="pending"),
+                name="placement_pending_employer",
             ),
         ]
 
@@ -291,7 +297,7 @@ class PlacementMonth(models.Model):
         # The review queue's kinds read the months waiting for review only (selectors_queue.py).
         indexes = [
             models.Index(
-                fields=["placement"],
+                fields=["placement", "id"],
                 condition=models.Q(outcome="pending_review"),
                 name="placement_month_pending",
             )

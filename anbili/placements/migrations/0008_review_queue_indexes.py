@@ -1,6 +1,7 @@
 """Partial indexes of the review queue (安置登记审核, anbili/placements/selectors_queue.py): the pending
-placements in submission order, the months waiting for review, the dispatch agreements waiting for a decision.
-Small: only the rows waiting are indexed. Figures in docs/performance.md (P4 review queue)."""
+placements in submission order and by unit, the months waiting for review, the dispatch agreements
+waiting for a decision. Small: only the rows waiting are indexed, and the queue's counts read them
+index-only. Figures in docs/performance.md (P4 review queue)."""
 
 from django.db import migrations, models
 
@@ -18,6 +19,14 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name="placement",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["employer", "id"],
+                name="placement_pending_employer",
+            ),
+        ),
+        migrations.AddIndex(
             model_name="placementcontract",
             index=models.Index(
                 condition=models.Q(("agreement_review", "pending")),
@@ -29,7 +38,7 @@ class Migration(migrations.Migration):
             model_name="placementmonth",
             index=models.Index(
                 condition=models.Q(("outcome", "pending_review")),
-                fields=["placement"],
+                fields=["placement", "id"],
                 name="placement_month_pending",
             ),
         ),
