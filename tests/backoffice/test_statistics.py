@@ -254,3 +254,30 @@ def test_overlapping_refreshes_never_double_the_figures(regions):
     assert statistics_for(_staff("150000"), YEAR).total == sum(
         p.employer.dpf_region_id.startswith("15") for p in data.placements
     )
+
+
+def test_the_command_refreshes_the_years_asked(regions):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from anbili.stats.models import TallyRun
+
+    generate(10, seed=9)
+    out = StringIO()
+    call_command("stats_refresh", "--year", str(YEAR), stdout=out)
+    assert "2025 业务年度统计完成" in out.getvalue()
+    assert TallyRun.objects.filter(business_year=YEAR, region_prefix="").count() == 1
+    assert statistics_for(_staff("150000"), YEAR).total > 0
+
+
+def test_a_registry_batch_without_months_refreshes_the_open_years():
+    from anbili.stats.services import _years_of
+
+    touched = _years_of("anbili.placements.tasks.placements_reverify_touched_task", [1, [[0, None]]], {})
+    this_year = timezone.localdate().year
+    assert touched == {this_year - 1, this_year}
+    assert _years_of("anbili.placements.tasks.placements_reverify", [2024], {}) == {2024}
+    assert _years_of(
+        "anbili.placements.tasks.placements_reverify_touched_task", [], {"touched": [[2025, []]]}
+    ) == {2025}
