@@ -286,3 +286,14 @@ def test_a_submission_refreshes_the_other_side_of_a_pair(employer):
     assert _codes(later) == {SignalCode.SHARED_EVIDENCE, SignalCode.CLAIMED_BY_SEVERAL}
     assert _codes(earlier) == {SignalCode.SHARED_EVIDENCE}
     assert _codes(elsewhere) == {SignalCode.CLAIMED_BY_SEVERAL}
+
+
+def test_re_verification_of_a_whole_year_refreshes_the_pending_signals(employer):
+    from anbili.placements.reverify import placements_reverify_touched
+
+    number = new_id_number()
+    registry_person(number, payer=employer.uscc)
+    pending = _pending(employer, number)
+    WageMonth.objects.filter(id_number=number).update(amount=_minimum(employer))
+    placements_reverify_touched(batch_id=0, touched=[(YEAR, None)])
+    assert _codes(pending) == {SignalCode.WAGE_AT_MINIMUM}
