@@ -81,8 +81,5 @@ def check_tallies_by_region(business_year: int, region_prefix: str = "") -> list
     for code in CheckCode:
         aggregates[f"{code.value}_months"] = Count("pk", filter=Q(checks__has_key=code.value))
         aggregates[f"{code.value}_passed"] = Count("pk", filter=Q(**{f"checks__{code.value}__passed": True}))
-    return list(
-        months.values(region=F("placement__employer__dpf_region_id"))
-        .annotate(**aggregates)
-        .order_by("region")
-    )
+    rows = months.values(region=F("placement__employer__dpf_region_id")).annotate(**aggregates)
+    return [dict(row) for row in rows.order_by("region")]

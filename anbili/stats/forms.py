@@ -27,8 +27,10 @@ class StatisticsYearForm(NamedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, f"{y}年") for y in _years()]
-        self.fields["year"].initial = default_year()
+        year = self.fields["year"]
+        assert isinstance(year, forms.TypedChoiceField)
+        year.choices = [(y, f"{y}年") for y in _years()]
+        year.initial = default_year()
 
     def chosen_year(self) -> int:
         """The valid year asked for, else the last finished business year."""
