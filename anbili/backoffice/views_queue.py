@@ -43,7 +43,12 @@ def _detail_url(pk: int) -> str:
 @staff_required
 def review_queue_view(request: HttpRequest) -> HttpResponse:
     staff = access_staff(request)
-    form = ReviewQueueForm(request.GET or None, regions=regions_in_jurisdiction(staff))
+    regions = regions_in_jurisdiction(staff)
+    if staff.jurisdiction_prefix == "":
+        # A national admin picks a province or a city: the counties of the whole country (≈ 2,900) would
+        # make the picker unusable.
+        regions = regions.filter(level__lte=2)
+    form = ReviewQueueForm(request.GET or None, regions=regions)
     filters = form.filters()
     queryset, counts = review_queue(staff, filters)
     total = counts.per_kind[QueueKind(filters.kind)] if filters.kind else counts.total

@@ -280,3 +280,14 @@ def test_the_query_count_does_not_grow_with_the_rows(client, units):
     many = queries(45, {})  # 50 items, 20 on the page
     assert many == few
     assert queries(0, {"signal": "any", "kind": "evidence", "employer": "青城"}) == few
+
+
+def test_a_national_admin_sees_every_province_and_picks_provinces_and_cities(client, units):
+    for key, employer in units.items():
+        queue_item(employer, registered_at=days_ago(3), name=key)
+    national = StaffFactory(staff_role=StaffRole.NATIONAL_ADMIN, region=None)
+    response = _get(client, national)
+    assert set(_names(response)) == set(units)
+    options = re.findall(r'<option value="(\d+)"', response.content.decode())
+    assert "150000" in options and "150100" in options and "150102" not in options
+    assert _names(_get(client, national, region="360000")) == ["nanchang"]
