@@ -1,10 +1,17 @@
 from django.urls import path
 
-from anbili.backoffice import views, views_audit, views_evidence, views_notices
-from anbili.backoffice import views_queue
-from anbili.backoffice import views_review
-from anbili.backoffice import views_placements, views_window
-from anbili.backoffice import views_stats, views_help
+from anbili.backoffice import (
+    views,
+    views_audit,
+    views_evidence,
+    views_help,
+    views_notices,
+    views_placements,
+    views_queue,
+    views_review,
+    views_stats,
+    views_window,
+)
 
 app_name = "backoffice"
 urlpatterns = [
