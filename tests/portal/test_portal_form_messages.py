@@ -47,11 +47,19 @@ def test_every_form_of_the_project_is_a_named_form():
     assert [cls.__qualname__ for cls in classes if not issubclass(cls, NamedForm)] == []
 
 
+# What a form's required keyword arguments get here: the choices a view would pass (the staff forms).
+REQUIRED_KWARGS = {"regions": [], "months": [202501, 202502], "reasons": []}
+
+
 def _empty(cls):
     parameters = inspect.signature(cls.__init__).parameters
     kwargs = {}
     if "employer" in parameters:
         kwargs = {"employer": EmployerFactory(), "related_units": []}
+    for name, parameter in parameters.items():
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty:
+            if name not in kwargs:
+                kwargs[name] = REQUIRED_KWARGS[name]
     return cls(data={}, files={}, **kwargs)
 
 

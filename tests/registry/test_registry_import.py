@@ -376,8 +376,9 @@ def test_the_task_runs_after_commit_and_is_idempotent(regions, django_capture_on
             kind="wage", content=csv_bytes(WAGE_HEADER, f"{PERSON},{EMPLOYER},202501,2500,150102")
         )
         assert WageMonth.objects.count() == 0  # nothing runs before the commit
-    # The enqueue; then, from the run the immediate backend made, the import_batch_applied send.
-    assert len(callbacks) == 2
+    # The enqueue; then, from the run the immediate backend made, the import_batch_applied send, and from
+    # the re-verification task it queued, the statistics refresh (anbili/stats).
+    assert len(callbacks) == 3
     batch.refresh_from_db()
     assert (batch.status, WageMonth.objects.count()) == ("done", 1)
     # Running it again (a retried task) changes nothing.
