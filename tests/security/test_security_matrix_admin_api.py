@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from anbili.accounts.models import StaffRole
 from anbili.accounts.services import staff_create
+from anbili.placements.models import ReviewReason, ReviewReasonKind
 from anbili.regions.models import LevyPeriod, SocialAverageWage
 from anbili.registry.services import partner_token_issue
 from anbili.web.decorators import NOTICE_SESSION_KEY
@@ -37,6 +38,7 @@ SCOPED_MODELS = {
     "regions.rewardrule",
     "regions.retirementsetting",
     "accounts.user",
+    "placements.reviewreason",
 }
 
 
@@ -79,6 +81,10 @@ OBJECT_CELLS: dict[tuple[str, str], tuple[dict[str, int], dict[str, int]]] = {
     ("regions.retirementsetting", "a"): (IN_PROVINCE, IN_PROVINCE),
     # Users: the group may view and change, never delete (Django checks that before looking for the row).
     ("accounts.user", "a"): (IN_COUNTY, every_admin(403)),
+    # 常用审核意见: a 内蒙古 row is the province admin's (a county admin has no province rows), a national
+    # row (no region) the national admins' only.
+    ("placements.reviewreason", "a"): (IN_PROVINCE, IN_PROVINCE),
+    ("placements.reviewreason", "national"): (NATIONAL_ROW, NATIONAL_ROW),
 }
 PASSWORD_CHANGE = cells(200, 200, 404, 200)  # UserAdmin's own view answers 404 for a row it does not find
 
@@ -103,6 +109,7 @@ def _admin_expected() -> dict[str, list[tuple[dict[str, str], dict[str, object],
         "admin:app_list": [
             ({"app_label": "regions"}, {}, every_admin(200)),
             ({"app_label": "accounts"}, {}, every_admin(200)),
+            ({"app_label": "placements"}, {}, every_admin(200)),
             ({"app_label": "registry"}, {}, every_admin(404)),
         ],
         # No get_absolute_url on these models: nothing to show, for anyone.
@@ -178,6 +185,10 @@ def admin_world(regions):
             region=region("150100"), year=2025, amount="90000", source_document="文件"
         ),
         "accounts.user:a": users["reviewer_a"],
+        "placements.reviewreason:a": ReviewReason.objects.create(
+            kind=ReviewReasonKind.MONTH, text="内蒙古常用意见", region=region("150000")
+        ),
+        "placements.reviewreason:national": ReviewReason.objects.filter(region__isnull=True).first(),
     }
     for label in ("quotaratio", "minimumwage", "declarationwindow", "rewardrule", "retirementsetting"):
         objects[f"regions.{label}:a"] = (
