@@ -16,6 +16,7 @@ from django.utils import timezone
 from anbili.core.errors import ApplicationError
 from anbili.placements import selectors, services
 from anbili.placements.models import Placement, PlacementStatus, PlacementStep
+from anbili.rules.checks import AWAITS_REVIEW
 from anbili.web.forms import form_add_application_error
 from anbili.web.forms_placements import CertificateForm
 from anbili.web.placement_steps import StepSite, certificate_rows, int_value, wizard_page
@@ -204,6 +205,8 @@ def verify_page(request: HttpRequest, site: StepSite, placement: Placement) -> H
         "needed": needed,
         "error": error,
         "dispatch": dispatch,
+        # A month failing only while an added certificate or a dispatch agreement waits for the DPF.
+        "awaits_review": any(cell.reason_code in AWAITS_REVIEW for row in rows for cell in row.cells),
         "check_titles": [cell.label for cell in rows[0].cells] if rows else [],
     }
     status = 400 if error else 200

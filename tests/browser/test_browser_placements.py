@@ -317,25 +317,28 @@ def test_dispatch_person_chooses_months_freely(journey, demo, tmp_path):
     _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
     _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
 
-    # All months passed, none is locked: the employer unticks the second half of the year.
+    # Every other check passed, but the agreement waits for the DPF (seed 004: 待审核 lists 劳务派遣协议):
+    # no month is locked or ticked for the employer, who picks the first half of the year; no further
+    # file is asked, the agreement being the evidence.
     expect(page.get_by_text("该人员为劳务派遣人员，可自行选择安置登记月份")).to_be_visible()
+    expect(page.get_by_text("劳务派遣协议尚待残联审核，审核通过后该月方可计入").first).to_be_attached()
+    expect(page.get_by_test_id("awaits-review")).to_contain_text("无需另行上传材料")
     for month in range(1, 13):
         box = page.get_by_label(f"勾选 {YEAR}{month:02d}")
         expect(box).to_be_enabled()
-        expect(box).to_be_checked()
-    for month in range(7, 13):
-        page.get_by_label(f"勾选 {YEAR}{month:02d}").uncheck()
+        expect(box).not_to_be_checked()
+    for month in range(1, 7):
+        page.get_by_label(f"勾选 {YEAR}{month:02d}").check()
     _shot(page, "dispatch-verify")
     _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
-    expect(page.get_by_test_id("placement-status")).to_have_text("已审核确认")
+    expect(page.get_by_test_id("placement-status")).to_have_text("待审核")
     placement = Placement.objects.get(employer=employer, id_number=person)
-    assert placement.status == PlacementStatus.CONFIRMED and placement.confirmed_by == "system"
+    assert placement.status == PlacementStatus.PENDING
     assert sorted(placement.months.filter(selected=True).values_list("month", flat=True)) == [
         YEAR * 100 + m for m in range(1, 7)
     ]
     journey.goto("/portal/placements/")
-    expect(page.get_by_test_id("counters")).to_contain_text("审核通过(系统) 1 人")
-    expect(page.get_by_test_id("totals")).to_contain_text("本次累计安置确认 6 个月")
+    expect(page.get_by_test_id("counters")).to_contain_text("待审核 1 人")
     _shot(page, "dispatch-list")
 
 
