@@ -391,27 +391,19 @@ def placement_certificate_decide(
             CertificateOrigin.MANUAL_APPROVED if approve else CertificateOrigin.MANUAL_REJECTED
         )
         certificate.save(update_fields=["origin"])
-        verified(placement)
-        outcome = ReviewOutcome.APPROVED if approve else ReviewOutcome.REJECTED
-        review = _recorded(
-            placement=placement,
-            kind=ReviewKind.CERTIFICATE,
-            outcome=outcome,
-            reviewer=reviewer,
-            items=[reason_text] if reason_text else [],
-            certificate=link,
-        )
-        _audit(placement, reviewer, review, reason=reason_text)
-        person = _person(placement)
         term = f"{certificate.valid_from:%Y-%m-%d} 至 {certificate.valid_until:%Y-%m-%d}"
         if certificate.valid_until is None:
             term = f"{certificate.valid_from:%Y-%m-%d} 起"
-        verdict = "审核通过" if approve else f"审核不通过：{reason_text}"
-        _notify(
+        _document_decided(
             placement,
-            title=f"安置人员“{person}”补充残疾证审核结果通知",
-            body=f"贵单位安置人员“{person}”补充的历史残疾证（有效期 {term}）{verdict}",
-            sms_text=f"【残联】贵单位安置人员“{person}”补充的残疾证已审核，请登录网报系统查看。",
+            reviewer,
+            approve=approve,
+            reason_text=reason_text,
+            kind=ReviewKind.CERTIFICATE,
+            document="补充残疾证",
+            described=f"补充的历史残疾证（有效期 {term}）",
+            sms_subject="补充的残疾证",
+            certificate=link,
         )
         return placement
 
@@ -440,25 +432,50 @@ def placement_agreement_decide(
         reason_text = _document_reason(approve, reason)
         contract.agreement_review = DocumentReview.APPROVED if approve else DocumentReview.REJECTED
         contract.save(update_fields=["agreement_review", "updated_at"])
-        # The contract check reads the decision (dispatch_agreement_pending_review until now): the month
-        # table shows the new verdict at once, as after a certificate decision.
-        verified(placement)
-        outcome = ReviewOutcome.APPROVED if approve else ReviewOutcome.REJECTED
-        review = _recorded(
-            placement=placement,
+        _document_decided(
+            placement,
+            reviewer,
+            approve=approve,
+            reason_text=reason_text,
             kind=ReviewKind.AGREEMENT,
-            outcome=outcome,
-            reviewer=reviewer,
-            items=[reason_text] if reason_text else [],
+            document="劳务派遣协议",
+            described=f"的劳务派遣协议（合同 {contract.start:%Y-%m-%d} 起）",
+            sms_subject="的劳务派遣协议",
             contract=contract,
         )
-        _audit(placement, reviewer, review, reason=reason_text)
-        person = _person(placement)
-        verdict = "审核通过" if approve else f"审核不通过：{reason_text}"
-        _notify(
-            placement,
-            title=f"安置人员“{person}”劳务派遣协议审核结果通知",
-            body=f"贵单位安置人员“{person}”的劳务派遣协议（合同 {contract.start:%Y-%m-%d} 起）{verdict}",
-            sms_text=f"【残联】贵单位安置人员“{person}”的劳务派遣协议已审核，请登录网报系统查看。",
-        )
         return placement
+
+
+def _document_decided(
+    placement: Placement,
+    reviewer: Any,
+    *,
+    approve: bool,
+    reason_text: str,
+    kind: str,
+    document: str,
+    described: str,
+    sms_subject: str,
+    **link: Any,
+) -> None:
+    """After a document's decision (a certificate's origin, an agreement's review state): verify the months
+    again, since the certificate and contract checks read the decision and the month table shows the new
+    verdict at once; then the review row, the audit row and the employer's notice."""
+    verified(placement)
+    review = _recorded(
+        placement=placement,
+        kind=kind,
+        outcome=ReviewOutcome.APPROVED if approve else ReviewOutcome.REJECTED,
+        reviewer=reviewer,
+        items=[reason_text] if reason_text else [],
+        **link,
+    )
+    _audit(placement, reviewer, review, reason=reason_text)
+    person = _person(placement)
+    verdict = "审核通过" if approve else f"审核不通过：{reason_text}"
+    _notify(
+        placement,
+        title=f"安置人员“{person}”{document}审核结果通知",
+        body=f"贵单位安置人员“{person}”{described}{verdict}",
+        sms_text=f"【残联】贵单位安置人员“{person}”{sms_subject}已审核，请登录网报系统查看。",
+    )
