@@ -32,6 +32,7 @@ from anbili.employers.selectors import (
 )
 from anbili.placements import selectors, services
 from anbili.placements.models import Placement, PlacementStatus, PlacementStep
+from anbili.placements.services.contracts import CONTRACT_FIELDS
 from anbili.registry.models import CertificateOrigin
 from anbili.web.forms import form_add_application_error, form_add_other_errors
 from anbili.web.forms_placements import ContractForm, PlacementAddForm, PlacementPersonForm
@@ -333,17 +334,7 @@ def _contract_rows(employer: Employer, related: list[Any], contracts: list[Any])
 
 
 # The inputs a clerk types into an empty 添加合同 form (the yes/no and relation inputs carry defaults).
-_CONTRACT_INPUTS = (
-    "contract_type",
-    "start",
-    "end",
-    "post",
-    "monthly_wage",
-    "dispatch_company_uscc",
-    "pension_payer_uscc",
-    "medical_payer_uscc",
-    "wage_payer_uscc",
-)
+_CONTRACT_INPUTS = tuple(name for name in CONTRACT_FIELDS if name not in ("is_dispatch", "relation"))
 
 
 def _contract_inputs(form: ContractForm) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def _checked_contract(
 
 
 # The form's field order, so that the first message is the topmost field's.
-_FIELDS = [
+CONTRACT_FIELDS = [
     "is_dispatch",
     "relation",
     "contract_type",
@@ -152,7 +152,7 @@ _FIELDS = [
 
 
 def _field_order(error: FieldError) -> int:
-    return _FIELDS.index(error.field) if error.field in _FIELDS else len(_FIELDS)
+    return CONTRACT_FIELDS.index(error.field) if error.field in CONTRACT_FIELDS else len(CONTRACT_FIELDS)
 
 
 def _contract_files(
