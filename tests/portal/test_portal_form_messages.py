@@ -57,9 +57,11 @@ def _empty(cls):
     if "employer" in parameters:
         kwargs = {"employer": EmployerFactory(), "related_units": []}
     for name, parameter in parameters.items():
-        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty:
-            if name not in kwargs:
-                kwargs[name] = REQUIRED_KWARGS[name]
+        required = (
+            parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty
+        )
+        if required and name not in kwargs:
+            kwargs[name] = REQUIRED_KWARGS[name]
     return cls(data={}, files={}, **kwargs)
 
 
