@@ -120,7 +120,10 @@ WITH months AS (
            c.start, c."end", c.wage_payer_uscc, c.pension_payer_uscc, c.medical_payer_uscc,
            c.contract_type = 'staffing' OR c."end" IS NULL
              OR c."end" >= (c.start + interval '12 months' - interval '1 day')::date AS long_enough,
-           NOT c.is_dispatch OR (c.dispatch_agreement_file_id IS NOT NULL AND f.company_uscc IS NOT NULL)
+           NOT c.is_dispatch OR (
+             c.dispatch_agreement_file_id IS NOT NULL AND c.agreement_review = 'approved'
+             AND f.company_uscc IS NOT NULL
+           )
              AS dispatch_ok
     FROM placements_placement p
     JOIN employers_employer e ON e.id = p.employer_id
@@ -295,6 +298,9 @@ def load(persons: int, employers: int) -> None:
                     "pension_payer_uscc": related_uscc or payer,
                     "medical_payer_uscc": payer,
                     "dispatch_agreement_file_id": agreement.pk if dispatch else None,
+                    # As after the DPF's review: the agreement counts (the same population as before the
+                    # review existed; the SQL pass reads the same column).
+                    "agreement_review": "approved" if dispatch else "",
                 },
             )
         )
