@@ -1,13 +1,35 @@
 """Headless Debian Chromium through pytest-playwright, and an axe-core scan of every page a journey visits."""
 
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+from pypdf import PdfWriter
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Screenshots the journeys leave for a person to look at (the developers' guide: judge pages as a clerk).
+SHOTS = Path("/tmp/anbili-shots")
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot as SHOTS/<name>.png."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def blank_pdf(tmp_path: Path, name: str) -> Path:
+    """A one-page PDF file to upload (合同附件, 劳务派遣协议, scans)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    path = tmp_path / name
+    path.write_bytes(buffer.getvalue())
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +62,13 @@ class Journey:
 
     def goto(self, path: str) -> None:
         self.page.goto(self.base_url + path)
+        self.scan()
+
+    def navigate(self, action: Callable[[], object]) -> None:
+        """Run `action` (a click that submits or follows a link), wait for the new page and scan it."""
+        with self.page.expect_navigation():
+            action()
+        self.page.wait_for_load_state()
         self.scan()
 
     def scan(self) -> None:

@@ -2,20 +2,17 @@
 zoom (683 px at device scale factor 2): nothing clipped, no sideways scroll, the charts drawn with their
 tables beside them, and an axe scan of every page visited."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from anbili.demo.seed import DEMO_PASSWORD
 from anbili.stats.services import stats_figures_refresh
 from tests.backoffice.stats_data import YEAR, generate
-from tests.browser.conftest import Journey
+from tests.browser.conftest import Journey, shot
 from tests.browser.test_browser_notices import _enter_and_wait, _type_into
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
 
 _CLIPPED = """() => {
   const root = document.documentElement;
@@ -31,8 +28,7 @@ _CLIPPED = """() => {
 
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"backoffice-{name}.png"), full_page=True)
+    shot(page, f"backoffice-{name}")
 
 
 def _login(journey: Journey, username: str) -> None:

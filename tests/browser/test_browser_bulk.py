@@ -18,7 +18,7 @@ from anbili.employers.models import Employer
 from anbili.evidence.models import EvidenceFile
 from anbili.placements.models import Placement, PlacementStatus, PlacementStep
 from anbili.placements.services import bulk_template_xlsx
-from tests.browser.test_browser_placements import _navigate, _shot
+from tests.browser.test_browser_placements import _shot
 from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window
 from tests.evidence.evidence_files import pdf_bytes
 from tests.portal.test_portal_placements import registry_person
@@ -68,7 +68,7 @@ def test_bulk_with_a_zip_of_contract_files_reports_each_row(journey, demo, tmp_p
     page.get_by_label(FILES_LABEL).set_input_files(
         _archive(tmp_path, {f"../{WITH_FILE}.pdf": pdf_bytes()}, "坏的.zip")
     )
-    _navigate(journey, lambda: page.get_by_role("button", name="上传并登记").click())
+    journey.navigate(lambda: page.get_by_role("button", name="上传并登记").click())
     error = page.locator("#id_contract_files_error")
     expect(error).to_contain_text("无法读取合同附件压缩包")
     expect(error).to_contain_text(f"../{mask(WITH_FILE)}.pdf")  # the member's ID number masked
@@ -79,7 +79,7 @@ def test_bulk_with_a_zip_of_contract_files_reports_each_row(journey, demo, tmp_p
     members = {f"合同附件/{WITH_FILE}.pdf": pdf_bytes(), f"合同附件/{STRANGER}.pdf": pdf_bytes()}
     page.get_by_label("批量登记表（Excel）").set_input_files(_workbook(tmp_path))
     page.get_by_label(FILES_LABEL).set_input_files(_archive(tmp_path, members))
-    _navigate(journey, lambda: page.get_by_role("button", name="上传并登记").click())
+    journey.navigate(lambda: page.get_by_role("button", name="上传并登记").click())
     expect(page.get_by_test_id("bulk-summary")).to_have_text(
         "共 2 行：系统核验通过并确认 1 人，需补充材料 0 人，待上传合同附件 1 人，数据有误 0 行"
     )
@@ -97,8 +97,8 @@ def test_bulk_with_a_zip_of_contract_files_reports_each_row(journey, demo, tmp_p
     # The draft's 合同管理 opens from the report and says what is missing.
     draft = Placement.objects.get(employer=employer, id_number=WITHOUT_FILE)
     assert draft.status == PlacementStatus.DRAFT and draft.step == PlacementStep.CONTRACTS
-    _navigate(
-        journey, lambda: report.get_by_role("row").nth(2).get_by_role("link", name="上传合同附件").click()
+    journey.navigate(
+        lambda: report.get_by_role("row").nth(2).get_by_role("link", name="上传合同附件").click()
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：合同管理")
     expect(page.get_by_test_id("contract-file-missing")).to_have_text("合同附件待上传")

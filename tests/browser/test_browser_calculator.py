@@ -4,7 +4,6 @@ The public page is reached from the entry card; the portal page is prefilled fro
 result in place and a live region announces it."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,17 +12,15 @@ from anbili.accounts.models import MembershipRole
 from anbili.demo.seed import DEMO_PASSWORD
 from anbili.employers.models import Employer, UnitYearProfile
 from anbili.placements import services
+from tests.browser.conftest import shot
 from tests.factories import UnitYearProfileFactory
 from tests.placements.placement_data import TODAY, YEAR, new_id_number, ready_draft, registry_person
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
-
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot(page, f"{name}")
 
 
 def test_public_calculator_from_the_entry_page(journey, demo):

@@ -11,17 +11,15 @@ from playwright.sync_api import Page, expect
 
 from anbili.employers.models import Employer
 from anbili.placements.models import PlacementCertificate
+from tests.browser.conftest import shot
 from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window
 from tests.placements.placement_data import YEAR, new_id_number, ready_draft, registry_person
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
-
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"certificates-{name}.png"), full_page=True)
+    shot(page, f"certificates-{name}")
 
 
 def _png(tmp_path: Path) -> str:
@@ -30,13 +28,6 @@ def _png(tmp_path: Path) -> str:
     path = tmp_path / "残疾证.png"
     path.write_bytes(png_bytes())
     return str(path)
-
-
-def _navigate(journey, action) -> None:
-    with journey.page.expect_navigation():
-        action()
-    journey.page.wait_for_load_state()
-    journey.scan()
 
 
 def test_add_the_earlier_certificate_and_remove_it(journey, demo, tmp_path):
@@ -63,7 +54,7 @@ def test_add_the_earlier_certificate_and_remove_it(journey, demo, tmp_path):
 
     # A date after the current certificate's start is named at its field.
     fill(f"{YEAR}-06-30")
-    _navigate(journey, lambda: page.get_by_role("button", name="添加").click())
+    journey.navigate(lambda: page.get_by_role("button", name="添加").click())
     expect(page.get_by_label("有效期止")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_valid_until_error")).to_contain_text(
         f"不能晚于当前残疾证的有效期起 {YEAR}-04-10"
@@ -71,18 +62,18 @@ def test_add_the_earlier_certificate_and_remove_it(journey, demo, tmp_path):
     _shot(page, "error")
 
     fill(f"{YEAR}-04-09")
-    _navigate(journey, lambda: page.get_by_role("button", name="添加").click())
+    journey.navigate(lambda: page.get_by_role("button", name="添加").click())
     expect(page.get_by_role("status").first).to_contain_text("已添加历史残疾证")
     row = page.get_by_test_id("certificates").locator("tr", has_text="单位补充（待审核）")
     expect(row).to_contain_text(f"{YEAR}年1月至4月")
     _shot(page, "added")
 
     remove = row.get_by_role("link", name=re.compile(rf"删除\s*补充的残疾证\s*{number}42"))
-    _navigate(journey, lambda: remove.click())
+    journey.navigate(lambda: remove.click())
     confirm = page.get_by_role("region", name="确认删除补充的历史残疾证")
     expect(confirm).to_contain_text(f"{YEAR}年1月至4月不再由该证件计入")
     _shot(page, "confirm")
-    _navigate(journey, lambda: confirm.get_by_role("button", name="确认删除").click())
+    journey.navigate(lambda: confirm.get_by_role("button", name="确认删除").click())
     expect(page.get_by_role("status").first).to_contain_text("已删除补充的历史残疾证")
     expect(page.get_by_test_id("certificates")).not_to_contain_text("单位补充")
     assert not PlacementCertificate.objects.filter(placement=placement).exists()

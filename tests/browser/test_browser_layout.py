@@ -5,7 +5,6 @@ sideways and a table wider than the screen scrolls inside its own labelled regio
 with the keyboard, so that its last column can be seen. Every time shown is Beijing time."""
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,18 +12,15 @@ from playwright.sync_api import Page, expect
 from anbili.employers.models import Employer
 from anbili.placements import services
 from anbili.placements.models import Placement, PlacementStatus
-from tests.browser.conftest import Journey
+from tests.browser.conftest import Journey, shot
 from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window, _tab_to
 from tests.placements.placement_data import TODAY, YEAR, new_id_number, ready_draft, registry_person
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
-
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"layout-{name}.png"), full_page=True)
+    shot(page, f"layout-{name}")
 
 
 def _placements(employer: Employer) -> tuple[Placement, Placement]:

@@ -4,49 +4,29 @@ list with its counters, 重新登记 and 删除."""
 
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from pypdf import PdfWriter
 
 from anbili.core.identifiers import make_id_number
 from anbili.employers.models import Employer
 from anbili.placements.models import Placement, PlacementMonth, PlacementStatus
 from anbili.registry.models import DispatchFiling, PartnerKind
+from tests.browser.conftest import blank_pdf, shot
 from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window, _tab_to, _type_into
 from tests.factories import unit_info_saved
 from tests.portal.test_portal_placements import registry_person
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
 YEAR = timezone.localdate().year - 1
 PERSON_ID = make_id_number("150102", date(1986, 4, 18), 71)
 
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"placements-{name}.png"), full_page=True)
-
-
-def _pdf(tmp_path: Path, name: str) -> str:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    path = tmp_path / name
-    path.write_bytes(buffer.getvalue())
-    return str(path)
-
-
-def _navigate(journey, action) -> None:
-    with journey.page.expect_navigation():
-        action()
-    journey.page.wait_for_load_state()
-    journey.scan()
+    shot(page, f"placements-{name}")
 
 
 def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
@@ -64,10 +44,10 @@ def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     journey.scan()
     _shot(page, "list-empty")
 
-    _navigate(journey, lambda: page.get_by_role("link", name="+ 添加残疾人").click())
+    journey.navigate(lambda: page.get_by_role("link", name="+ 添加残疾人").click())
     _shot(page, "add")
     page.get_by_label("身份证号").fill(PERSON_ID)
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
 
     # 基本信息: the registry filled the name, sex, age and 户籍地; the starred rest is typed in.
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：基本信息")
@@ -85,7 +65,7 @@ def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     page.get_by_label("联系电话").fill("13800002222")
     page.get_by_label("户籍地址").fill("呼和浩特市新城区新华大街8号")
     _shot(page, "person")
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
 
     # 合同管理: a full-year labour contract, all payers the unit itself.
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：合同管理")
@@ -98,16 +78,16 @@ def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     page.get_by_label("合同月薪（元）").fill("5000")
     for label in ("社保参保单位", "医保参保单位", "工资发放单位"):
         page.get_by_label(label).select_option(employer.uscc)
-    page.get_by_label("合同文件").set_input_files(_pdf(tmp_path, "劳动合同.pdf"))
-    _navigate(journey, lambda: page.get_by_role("button", name="添加合同").click())
+    page.get_by_label("合同文件").set_input_files(blank_pdf(tmp_path, "劳动合同.pdf"))
+    journey.navigate(lambda: page.get_by_role("button", name="添加合同").click())
     expect(page.get_by_test_id("contracts")).to_contain_text("装配工")
     _shot(page, "contracts")
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
 
     # 残疾证管理: the registry certificate is listed.
     expect(page.get_by_test_id("certificates")).to_contain_text(f"{PERSON_ID}44")
     _shot(page, "certificates")
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
 
     # 人员信息校验: months 1-8 passed and are locked selected; 9-12 fail wage, pension and medical.
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：人员信息校验")
@@ -122,7 +102,7 @@ def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     _shot(page, "verify")
     page.get_by_label(f"勾选 {YEAR}09").check()
     page.get_by_label(f"勾选 {YEAR}10").check()
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
 
     # Upload step: one file per failed check kind.
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：上传附件")
@@ -130,10 +110,10 @@ def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     for label in ("工资发放证明", "社会保险缴费凭证", "医疗保险缴费凭证"):
         expect(uploads).to_contain_text(label)
     _shot(page, "upload")
-    page.get_by_label("上传工资发放证明").set_input_files(_pdf(tmp_path, "工资.pdf"))
-    page.get_by_label("上传社会保险缴费凭证").set_input_files(_pdf(tmp_path, "社保.pdf"))
-    page.get_by_label("上传医疗保险缴费凭证").set_input_files(_pdf(tmp_path, "医保.pdf"))
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    page.get_by_label("上传工资发放证明").set_input_files(blank_pdf(tmp_path, "工资.pdf"))
+    page.get_by_label("上传社会保险缴费凭证").set_input_files(blank_pdf(tmp_path, "社保.pdf"))
+    page.get_by_label("上传医疗保险缴费凭证").set_input_files(blank_pdf(tmp_path, "医保.pdf"))
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
 
     expect(page.get_by_role("status").first).to_contain_text(
         "您的相关资料已保存成功，请留意残联主管部门的审核进度。"
@@ -155,19 +135,19 @@ def test_add_verify_select_upload_save_with_the_mouse(journey, demo, tmp_path):
     expect(rows.first).to_contain_text(f"{PERSON_ID[:6]}********{PERSON_ID[-4:]}")
     _shot(page, "list-pending")
     # 重新登记 asks first (issue 11): the confirmation says what is reset.
-    _navigate(journey, lambda: rows.first.get_by_role("link", name="重新登记").click())
+    journey.navigate(lambda: rows.first.get_by_role("link", name="重新登记").click())
     expect(page.get_by_test_id("reregister-resets")).to_contain_text("资料待完善")
-    _navigate(journey, lambda: page.get_by_role("button", name="确认重新登记").click())
+    journey.navigate(lambda: page.get_by_role("button", name="确认重新登记").click())
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：基本信息")
     assert Placement.objects.get(pk=placement.pk).status == PlacementStatus.DRAFT
     journey.goto("/portal/placements/")
     expect(page.get_by_test_id("counters")).to_contain_text("资料待完善 1 人")
     _shot(page, "list-draft")
-    _navigate(
-        journey, lambda: page.get_by_test_id("placement-row").first.get_by_role("link", name="删除").click()
+    journey.navigate(
+        lambda: page.get_by_test_id("placement-row").first.get_by_role("link", name="删除").click()
     )
     _shot(page, "delete")
-    _navigate(journey, lambda: page.get_by_role("button", name="确认删除").click())
+    journey.navigate(lambda: page.get_by_role("button", name="确认删除").click())
     expect(page.get_by_test_id("counters")).to_contain_text("已登记 0 人")
     assert not Placement.objects.filter(pk=placement.pk).exists()
 
@@ -241,7 +221,7 @@ def test_add_verify_select_upload_save_with_the_keyboard_only(journey, demo, tmp
     _type_into(page, page.get_by_label("合同月薪（元）"), "5200")
     for label in ("社保参保单位", "医保参保单位", "工资发放单位"):
         _choose(page, label, 1)  # 本单位
-    _attach(page, "合同文件", _pdf(tmp_path, "劳动合同.pdf"))
+    _attach(page, "合同文件", blank_pdf(tmp_path, "劳动合同.pdf"))
     _enter(journey, page.get_by_role("button", name="添加合同"))
     _shot(page, "keyboard-contracts")
     expect(page.get_by_test_id("contracts")).to_contain_text("质检员")
@@ -259,9 +239,9 @@ def test_add_verify_select_upload_save_with_the_keyboard_only(journey, demo, tmp
     expect(page.get_by_label(f"勾选 {YEAR}11")).to_be_checked()
     _enter(journey, page.get_by_role("button", name="保存，下一步"))
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：上传附件")
-    _attach(page, "上传工资发放证明", _pdf(tmp_path, "工资.pdf"))
-    _attach(page, "上传社会保险缴费凭证", _pdf(tmp_path, "社保.pdf"))
-    _attach(page, "上传医疗保险缴费凭证", _pdf(tmp_path, "医保.pdf"))
+    _attach(page, "上传工资发放证明", blank_pdf(tmp_path, "工资.pdf"))
+    _attach(page, "上传社会保险缴费凭证", blank_pdf(tmp_path, "社保.pdf"))
+    _attach(page, "上传医疗保险缴费凭证", blank_pdf(tmp_path, "医保.pdf"))
     _enter(journey, page.get_by_role("button", name="保存，下一步"))
     expect(page.get_by_test_id("placement-status")).to_have_text("待审核")
     _shot(page, "keyboard-saved")
@@ -292,12 +272,12 @@ def test_dispatch_person_chooses_months_freely(journey, demo, tmp_path):
     _login(journey, employer.uscc)
     journey.goto("/portal/placements/add/")
     page.get_by_label("身份证号").fill(person)
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
     page.get_by_label("户籍地类型").select_option(label="农村")
     page.get_by_label("联系电话").fill("13800004444")
     page.get_by_label("户籍地址").fill("南昌市东湖区八一大道1号")
     page.get_by_label("是否高校毕业生").select_option(label="否")
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
 
     page.get_by_label("是否为劳务派遣").select_option(label="是")
     page.get_by_label("关联单位关系").select_option(label="其他关联关系")
@@ -309,13 +289,13 @@ def test_dispatch_person_chooses_months_freely(journey, demo, tmp_path):
     page.get_by_label("劳务派遣单位").select_option(dispatch.uscc)
     for label in ("社保参保单位", "医保参保单位", "工资发放单位"):
         page.get_by_label(label).select_option(dispatch.uscc)
-    page.get_by_label("合同文件").set_input_files(_pdf(tmp_path, "劳动合同.pdf"))
-    page.get_by_label("劳务派遣协议").set_input_files(_pdf(tmp_path, "劳务派遣协议.pdf"))
-    _navigate(journey, lambda: page.get_by_role("button", name="添加合同").click())
+    page.get_by_label("合同文件").set_input_files(blank_pdf(tmp_path, "劳动合同.pdf"))
+    page.get_by_label("劳务派遣协议").set_input_files(blank_pdf(tmp_path, "劳务派遣协议.pdf"))
+    journey.navigate(lambda: page.get_by_role("button", name="添加合同").click())
     expect(page.get_by_test_id("contracts")).to_contain_text("包装工")
     _shot(page, "dispatch-contracts")
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
 
     # Every other check passed, but the agreement waits for the DPF (seed 004: 待审核 lists 劳务派遣协议):
     # no month is locked or ticked for the employer, who picks the first half of the year; no further
@@ -330,7 +310,7 @@ def test_dispatch_person_chooses_months_freely(journey, demo, tmp_path):
     for month in range(1, 7):
         page.get_by_label(f"勾选 {YEAR}{month:02d}").check()
     _shot(page, "dispatch-verify")
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
     expect(page.get_by_test_id("placement-status")).to_have_text("待审核")
     placement = Placement.objects.get(employer=employer, id_number=person)
     assert placement.status == PlacementStatus.PENDING
@@ -393,9 +373,9 @@ def test_bulk_registration_report_and_zoom(journey, demo, tmp_path):
     journey.goto("/portal/placements/bulk/")
     _shot(page, "bulk")
     page.get_by_label("批量登记表（Excel）").set_input_files(str(path))
-    contract = _pdf(tmp_path, f"{PERSON_ID}.pdf")
+    contract = blank_pdf(tmp_path, f"{PERSON_ID}.pdf")
     page.get_by_label("合同附件（可多选，或一个 ZIP 压缩包）").set_input_files(contract)
-    _navigate(journey, lambda: page.get_by_role("button", name="上传并登记").click())
+    journey.navigate(lambda: page.get_by_role("button", name="上传并登记").click())
     expect(page.get_by_test_id("bulk-summary")).to_contain_text("系统核验通过并确认 1 人")
     expect(page.get_by_test_id("bulk-report")).to_contain_text("第4行「是否高校毕业生」")
     _shot(page, "bulk-report")

@@ -3,7 +3,6 @@ page: the entry page's 我要服务, the 特别提示 alertdialog that only 确�
 unit, and 系统管理 for system admins only."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,15 +11,13 @@ from anbili.accounts.models import User
 from anbili.demo.seed import DEMO_PASSWORD
 from anbili.employers.models import Employer
 from anbili.notices.services import notice_publish
+from tests.browser.conftest import shot
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
-
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot(page, f"{name}")
 
 
 def test_entry_page_service_link_is_external_and_marked(journey, demo):

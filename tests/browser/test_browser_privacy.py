@@ -5,7 +5,6 @@ appears anywhere, while the unit's own USCC is cited. Every page gets an axe sca
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,18 +14,17 @@ from anbili.employers.models import Employer
 from anbili.placements import services
 from anbili.placements.models import PlacementStatus
 from anbili.registry.models import MedicalMonth, PensionMonth, WageMonth
+from tests.browser.conftest import shot
 from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window
 from tests.placements.placement_data import TODAY, YEAR, new_id_number, payments, ready_draft, registry_person
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
 OTHER = "兴和县人民医院"  # another legal person's unit: not in the clerk's unit switcher
 
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"privacy-{name}.png"), full_page=True)
+    shot(page, f"privacy-{name}")
 
 
 def test_the_verification_page_names_no_other_employer(journey, demo):

@@ -4,7 +4,6 @@ the approval; a review with the keyboard only (Tab, Space, Enter and the month t
 screen is photographed at 1366 px and at 200% zoom (683 px at scale 2)."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,6 +13,7 @@ from anbili.employers.models import Employer
 from anbili.placements import services
 from anbili.placements.models import Placement, PlacementStatus
 from anbili.placements.models_review import ReviewReason, ReviewReasonKind
+from tests.browser.conftest import shot
 from tests.browser.test_browser_unit import (
     QINGCHENG,
     _csp_errors,
@@ -27,21 +27,12 @@ from tests.placements.review_data import pending_placement
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
 SEND_BACK = "请补充医疗保险缴费凭证"
 OCT, NOV, DEC = YEAR * 100 + 10, YEAR * 100 + 11, YEAR * 100 + 12
 
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"review-{name}.png"), full_page=True)
-
-
-def _navigate(journey, action) -> None:
-    with journey.page.expect_navigation():
-        action()
-    journey.page.wait_for_load_state()
-    journey.scan()
+    shot(page, f"review-{name}")
 
 
 def _qingcheng() -> tuple[Employer, object]:
@@ -71,7 +62,7 @@ def _staff_login(journey, username: str = "xincheng_reviewer") -> None:
 
 def _logout(journey, site: str) -> None:
     page = journey.page
-    _navigate(journey, lambda: page.get_by_role("button", name="退出").click())
+    journey.navigate(lambda: page.get_by_role("button", name="退出").click())
     assert site in page.url
 
 
@@ -117,7 +108,7 @@ def test_a_reviewer_decides_part_of_the_months_and_the_employer_sees_it(journey,
     months.get_by_test_id(f"month-{OCT}").get_by_label("有效").check()
     months.get_by_test_id(f"month-{NOV}").get_by_label("有效").check()
     months.get_by_test_id(f"month-{DEC}").get_by_label("无效", exact=True).check()
-    _navigate(journey, lambda: page.get_by_role("button", name="确认", exact=True).click())
+    journey.navigate(lambda: page.get_by_role("button", name="确认", exact=True).click())
     summary = page.get_by_test_id("error-summary")
     expect(summary).to_be_focused()
     expect(page.get_by_test_id(f"month-error-{DEC}")).to_contain_text("请选择或填写无效原因")
@@ -127,7 +118,7 @@ def test_a_reviewer_decides_part_of_the_months_and_the_employer_sees_it(journey,
     expect(reason).to_be_focused()
     reason.select_option(label="工资低于最低工资标准")
     page.get_by_label(f"原因说明（{DEC}）").fill("12月工资条未盖章")
-    _navigate(journey, lambda: page.get_by_role("button", name="确认", exact=True).click())
+    journey.navigate(lambda: page.get_by_role("button", name="确认", exact=True).click())
     expect(page.get_by_role("status").first).to_contain_text("审核完成：部分审核不通过")
     expect(page.get_by_test_id("review-status")).to_have_text("部分审核不通过")
     expect(page.get_by_test_id("history")).to_contain_text("12月工资条未盖章")
@@ -142,7 +133,7 @@ def test_a_reviewer_decides_part_of_the_months_and_the_employer_sees_it(journey,
     expect(page.get_by_test_id("placements")).to_contain_text("部分审核不通过")
     journey.goto("/portal/notices/")
     link = page.get_by_role("link", name="安置人员“施嵘”资料审核完成通知")
-    _navigate(journey, lambda: link.click())
+    journey.navigate(lambda: link.click())
     expect(page.get_by_role("main")).to_contain_text(f"有效月份为{YEAR}01")
     expect(page.get_by_role("main")).to_contain_text("12月工资条未盖章")
     _shot(page, "employer-notice")
@@ -156,24 +147,24 @@ def test_send_back_the_employer_fixes_and_the_reviewer_approves(journey, demo, t
     journey.goto(_review_url(placement))
     form = page.get_by_test_id("send-back-form")
     # Nothing chosen: refused next to the list.
-    _navigate(journey, lambda: form.get_by_role("button", name="退回补正").click())
+    journey.navigate(lambda: form.get_by_role("button", name="退回补正").click())
     expect(page.get_by_test_id("send-back-error")).to_contain_text("请至少选择或填写一项需补正的内容")
     form = page.get_by_test_id("send-back-form")
     form.get_by_label(SEND_BACK).check()
     form.get_by_label("其他需补正的内容").fill("医保缴费凭证请加盖公章")
-    _navigate(journey, lambda: form.get_by_role("button", name="退回补正").click())
+    journey.navigate(lambda: form.get_by_role("button", name="退回补正").click())
     expect(page.get_by_test_id("review-status")).to_have_text("资料待完善")
     _logout(journey, "/backoffice/login/")
 
     # The employer reads what to fix, then saves the months again with new evidence.
     _login(journey, employer.uscc)
     journey.goto("/portal/notices/")
-    _navigate(journey, lambda: page.get_by_role("link", name="安置人员“景晓东”资料退回补正通知").click())
+    journey.navigate(lambda: page.get_by_role("link", name="安置人员“景晓东”资料退回补正通知").click())
     expect(page.get_by_role("main")).to_contain_text("医保缴费凭证请加盖公章")
     journey.goto(f"/portal/placements/{placement.pk}/verify/")
     for month in (OCT, NOV, DEC):
         page.get_by_label(f"勾选 {month}").check()
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
     for label, name in (
         ("上传工资发放证明", "工资.pdf"),
         ("上传社会保险缴费凭证", "社保.png"),
@@ -182,7 +173,7 @@ def test_send_back_the_employer_fixes_and_the_reviewer_approves(journey, demo, t
         path = tmp_path / name
         path.write_bytes(upload(name).read())
         page.get_by_label(label).set_input_files(str(path))
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
     expect(page.get_by_test_id("placement-status")).to_have_text("待审核")
     _logout(journey, "/portal/login/")
 
@@ -195,7 +186,7 @@ def test_send_back_the_employer_fixes_and_the_reviewer_approves(journey, demo, t
     for month in (OCT, NOV, DEC):
         page.get_by_test_id(f"month-{month}").get_by_label("有效").check()
     _photograph(journey, "resubmitted")
-    _navigate(journey, lambda: page.get_by_role("button", name="确认", exact=True).click())
+    journey.navigate(lambda: page.get_by_role("button", name="确认", exact=True).click())
     expect(page.get_by_test_id("review-status")).to_have_text("已审核确认（审核通过(人工)）")
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.CONFIRMED

@@ -2,26 +2,23 @@
 the 退回补正 line on the list, the 退回补正 box and 审核记录 on the placement page, and after the employer's
 fix and the reviewer's decision the history of both decisions with each event's 办理渠道."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from anbili.accounts.models import User
 from anbili.employers.models import Employer
 from anbili.placements import services
+from tests.browser.conftest import shot
 from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window
 from tests.placements.review_data import pending_placement, resubmit
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
 ITEMS = ["请上传清晰的工资发放证明", "社保缴费凭证缺少10月的记录"]
 
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"review-portal-{name}.png"), full_page=True)
+    shot(page, f"review-portal-{name}")
 
 
 def test_the_employer_reads_the_send_back_and_the_history(journey, demo):

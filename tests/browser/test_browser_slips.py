@@ -2,49 +2,28 @@
 placement before the unit information (the pages link to it), 重新登记 asks first, 合同管理's "保存，下一步"
 keeps a filled contract, and the home page's 年审申报进度 follows the data."""
 
-import io
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from pypdf import PdfWriter
 
 from anbili.core.identifiers import make_id_number
 from anbili.employers.models import Employer, UnitYearProfile
 from anbili.placements import services
 from anbili.placements.models import ConfirmedBy, Placement, PlacementContract, PlacementStatus
+from tests.browser.conftest import blank_pdf, shot
 from tests.browser.test_browser_unit import QINGCHENG, _login, _open_window
 from tests.factories import unit_info_saved
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/anbili-shots")
 YEAR = timezone.localdate().year - 1
 PERSON_ID = make_id_number("150102", date(1986, 4, 18), 73)
 
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"slips-{name}.png"), full_page=True)
-
-
-def _navigate(journey, action) -> None:
-    with journey.page.expect_navigation():
-        action()
-    journey.page.wait_for_load_state()
-    journey.scan()
-
-
-def _pdf(tmp_path: Path, name: str) -> str:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    path = tmp_path / name
-    path.write_bytes(buffer.getvalue())
-    return str(path)
+    shot(page, f"slips-{name}")
 
 
 def _placed(employer: Employer, status: str, seq: int, **fields: object) -> Placement:
@@ -83,7 +62,7 @@ def test_unit_information_first_then_the_home_progress_follows_the_data(journey,
     expect(missing).to_contain_text("需先对本单位信息进行维护管理")
     expect(page.get_by_role("link", name="+ 添加残疾人")).to_have_count(0)
     _shot(page, "list-unit-info-missing")
-    _navigate(journey, lambda: missing.get_by_role("link", name="前往单位信息维护管理").click())
+    journey.navigate(lambda: missing.get_by_role("link", name="前往单位信息维护管理").click())
     expect(page.get_by_role("heading", level=1)).to_have_text("单位信息维护管理")
 
     # Saved (here through the factory; the form is driven in test_browser_unit): step 2 is current.
@@ -129,7 +108,7 @@ def test_reregister_asks_first_with_the_keyboard(journey, demo):
     _login(journey, employer.uscc)
     journey.goto("/portal/placements/")
     row = page.get_by_test_id("placement-row").first
-    _navigate(journey, lambda: row.get_by_role("link", name="重新登记").click())
+    journey.navigate(lambda: row.get_by_role("link", name="重新登记").click())
     expect(page.get_by_role("heading", level=1)).to_have_text("重新登记安置人员")
     resets = page.get_by_test_id("reregister-resets")
     expect(resets).to_contain_text("资料待完善")
@@ -137,7 +116,7 @@ def test_reregister_asks_first_with_the_keyboard(journey, demo):
     _shot(page, "reregister-confirm")
 
     # 取消 changes nothing.
-    _navigate(journey, lambda: page.get_by_role("link", name="取消").click())
+    journey.navigate(lambda: page.get_by_role("link", name="取消").click())
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.CONFIRMED
 
@@ -145,7 +124,7 @@ def test_reregister_asks_first_with_the_keyboard(journey, demo):
     journey.goto(f"/portal/placements/{placement.pk}/reregister/")
     button = page.get_by_role("button", name="确认重新登记")
     button.focus()
-    _navigate(journey, lambda: page.keyboard.press("Enter"))
+    journey.navigate(lambda: page.keyboard.press("Enter"))
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：基本信息")
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.DRAFT
@@ -185,8 +164,8 @@ def test_save_and_next_keeps_a_filled_contract(journey, demo, tmp_path):
     page.get_by_label("合同月薪（元）").fill("5000")
     for label in ("社保参保单位", "医保参保单位", "工资发放单位"):
         page.get_by_label(label).select_option(employer.uscc)
-    page.get_by_label("合同文件").set_input_files(_pdf(tmp_path, "劳动合同.pdf"))
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    page.get_by_label("合同文件").set_input_files(blank_pdf(tmp_path, "劳动合同.pdf"))
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：合同管理")
     expect(page.get_by_label("岗位工种")).to_have_attribute("aria-invalid", "true")
     # 不足1年, in the same answer:
@@ -197,8 +176,8 @@ def test_save_and_next_keeps_a_filled_contract(journey, demo, tmp_path):
 
     page.get_by_label("合同结束日期").fill(f"{YEAR + 2}-12-31")
     page.get_by_label("岗位工种").fill("装配工")
-    page.get_by_label("合同文件").set_input_files(_pdf(tmp_path, "劳动合同.pdf"))
-    _navigate(journey, lambda: page.get_by_role("button", name="保存，下一步").click())
+    page.get_by_label("合同文件").set_input_files(blank_pdf(tmp_path, "劳动合同.pdf"))
+    journey.navigate(lambda: page.get_by_role("button", name="保存，下一步").click())
     expect(page.get_by_role("heading", level=1)).to_have_text("安置登记：残疾证管理")
     assert PlacementContract.objects.get(placement=placement).post == "装配工"
     _shot(page, "contracts-next-saved")

@@ -2,14 +2,11 @@
 
 The unit information is edited with the keyboard only (Tab, typing, arrow keys, Enter)."""
 
-import io
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
-from pypdf import PdfWriter
 
 from anbili.core.identifiers import make_id_number, make_uscc
 from anbili.demo.seed import DEMO_PASSWORD
@@ -18,16 +15,15 @@ from anbili.employers.selectors import PlacementFigures
 from anbili.portal import views as portal_views
 from anbili.regions.models import DeclarationWindow
 from anbili.registry.models import DispatchFiling, PartnerKind
+from tests.browser.conftest import blank_pdf, shot
 
 pytestmark = pytest.mark.browser
 
 QINGCHENG = "呼和浩特市青城电子科技有限公司"
-SHOTS = Path("/tmp/anbili-shots")
 
 
 def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot(page, f"{name}")
 
 
 def _open_window() -> None:
@@ -153,16 +149,6 @@ def test_unit_information_with_the_keyboard_only(journey, demo):
     assert not errors, errors
 
 
-def _pdf(tmp_path: Path, name: str) -> Path:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    path = tmp_path / name
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
 def test_related_unit_add_edit_delete_with_an_agreement_pdf(journey, demo, tmp_path):
     _open_window()
     employer = Employer.objects.get(name=QINGCHENG)
@@ -188,7 +174,7 @@ def test_related_unit_add_edit_delete_with_an_agreement_pdf(journey, demo, tmp_p
     page.get_by_label("关联关系").select_option(label="劳务派遣")
     page.get_by_label("统一社会信用代码").fill(dispatch_uscc)
     page.get_by_label("单位名称").fill("呼和浩特市塞北劳务派遣有限公司")
-    page.get_by_label("协议或证明材料").set_input_files(str(_pdf(tmp_path, "劳务派遣协议.pdf")))
+    page.get_by_label("协议或证明材料").set_input_files(str(blank_pdf(tmp_path, "劳务派遣协议.pdf")))
     page.get_by_role("button", name="确定").click()
     page.wait_for_load_state()
     table = page.get_by_test_id("related-units")
@@ -204,7 +190,7 @@ def test_related_unit_add_edit_delete_with_an_agreement_pdf(journey, demo, tmp_p
     journey.scan()
     page.get_by_label("关联关系").select_option(label="第三方代发代缴")
     page.get_by_label("单位名称").fill("塞北人力资源代发代缴有限公司")
-    page.get_by_label("协议或证明材料").set_input_files(str(_pdf(tmp_path, "关联证明.pdf")))
+    page.get_by_label("协议或证明材料").set_input_files(str(blank_pdf(tmp_path, "关联证明.pdf")))
     page.get_by_role("button", name="确定").click()
     page.wait_for_load_state()
     expect(table).to_contain_text("第三方代发代缴")
