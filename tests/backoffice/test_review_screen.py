@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,16 +26,12 @@ from anbili.web.decorators import NOTICE_SESSION_KEY
 from tests.evidence.evidence_files import pdf_bytes, png_bytes
 from tests.factories import EmployerFactory, MembershipFactory, StaffFactory, region, unit_info_saved
 from tests.placements.placement_data import (
-    TODAY,
     YEAR,
     dispatch_filing,
-    new_id_number,
     other_uscc,
-    ready_draft,
-    registry_person,
     upload,
 )
-from tests.placements.review_data import pending_placement, resubmit
+from tests.placements.review_data import pending_placement, pending_with_added_certificate, resubmit
 
 pytestmark = pytest.mark.django_db
 
@@ -324,30 +319,7 @@ def test_previews_outside_the_jurisdiction_are_404_and_not_audited(client, pendi
 @pytest.fixture
 def renewed(employer, user) -> Placement:
     """Waiting for review with a historical certificate the employer added for January to March."""
-    number = new_id_number()
-    registry_person(number, payer=employer.uscc, level=2, certificate_from=date(YEAR, 4, 10))
-    draft = ready_draft(employer, user, number)
-    services.placement_certificate_add(
-        placement_id=draft.pk,
-        employer=employer,
-        actor=user,
-        today=TODAY,
-        number=f"{number}42",
-        certificate_type="残疾人证",
-        category=4,
-        level=2,
-        valid_from=date(YEAR - 9, 4, 10),
-        valid_until=date(YEAR, 4, 9),
-        image_upload=upload("残疾证.png"),
-    )
-    return services.placement_months_save(
-        placement_id=draft.pk,
-        employer=employer,
-        actor=user,
-        today=TODAY,
-        months=[YEAR * 100 + 1, YEAR * 100 + 2, YEAR * 100 + 3],
-        evidence={(0, "certificate"): upload("残疾证.png")},
-    )
+    return pending_with_added_certificate(employer, user)
 
 
 def test_a_certificate_is_decided_on_its_own_through_the_page(staff_client, renewed):

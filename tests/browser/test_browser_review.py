@@ -3,14 +3,11 @@ of the months and the employer sees the counters, the status and the notice; 退
 the approval; a review with the keyboard only (Tab, Space, Enter and the month table's shortcuts). The
 screen is photographed at 1366 px and at 200% zoom (683 px at scale 2)."""
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from anbili.demo.seed import DEMO_PASSWORD
 from anbili.employers.models import Employer
-from anbili.placements import services
 from anbili.placements.models import Placement, PlacementStatus
 from anbili.placements.models_review import ReviewReason, ReviewReasonKind
 from tests.browser.conftest import shot
@@ -22,8 +19,8 @@ from tests.browser.test_browser_unit import (
     _tab_to,
     _type_into,
 )
-from tests.placements.placement_data import TODAY, YEAR, new_id_number, ready_draft, registry_person, upload
-from tests.placements.review_data import pending_placement
+from tests.placements.placement_data import YEAR, upload
+from tests.placements.review_data import pending_placement, pending_with_added_certificate
 
 pytestmark = pytest.mark.browser
 
@@ -195,30 +192,7 @@ def test_send_back_the_employer_fixes_and_the_reviewer_approves(journey, demo, t
 def _renewed(employer, legal_person) -> Placement:
     """Waiting for review with a historical certificate the employer added for January to March (the
     registry's own starts in April) and those months ticked: they pass every check once it is approved."""
-    number = new_id_number()
-    registry_person(number, name="韩安置", payer=employer.uscc, level=2, certificate_from=date(YEAR, 4, 10))
-    draft = ready_draft(employer, legal_person, number)
-    services.placement_certificate_add(
-        placement_id=draft.pk,
-        employer=employer,
-        actor=legal_person,
-        today=TODAY,
-        number=f"{number}42",
-        certificate_type="残疾人证",
-        category=4,
-        level=2,
-        valid_from=date(YEAR - 9, 4, 10),
-        valid_until=date(YEAR, 4, 9),
-        image_upload=upload("残疾证.png"),
-    )
-    return services.placement_months_save(
-        placement_id=draft.pk,
-        employer=employer,
-        actor=legal_person,
-        today=TODAY,
-        months=[YEAR * 100 + 1, YEAR * 100 + 2, YEAR * 100 + 3],
-        evidence={(0, "certificate"): upload("残疾证.png")},
-    )
+    return pending_with_added_certificate(employer, legal_person, name="韩安置")
 
 
 def _press(journey, key: str) -> None:

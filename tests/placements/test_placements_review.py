@@ -5,8 +5,6 @@
 on their own first. Each decision records who and when, keeps the counters true, writes its event, audit row
 and the employer's notice (after commit; a failing SMS never blocks it), and refuses a stale screen."""
 
-from datetime import date
-
 import pytest
 
 from anbili.accounts.models import StaffRole
@@ -44,7 +42,7 @@ from tests.placements.placement_data import (
     registry_person,
     upload,
 )
-from tests.placements.review_data import pending_placement, resubmit
+from tests.placements.review_data import pending_placement, pending_with_added_certificate, resubmit
 
 pytestmark = pytest.mark.django_db
 
@@ -291,37 +289,12 @@ def test_send_back_makes_a_draft_that_returns_to_review_with_its_history(pending
 
 # --- Documents decided on their own -------------------------------------------------------------------------
 
-NEW_START = date(YEAR, 4, 10)
-
 
 @pytest.fixture
 def renewed(employer, user):
     """Waiting for review with an added historical certificate for January to March (the registry's own
     starts on NEW_START) and those months ticked."""
-    number = new_id_number()
-    registry_person(number, payer=employer.uscc, level=2, certificate_from=NEW_START)
-    draft = ready_draft(employer, user, number)
-    services.placement_certificate_add(
-        placement_id=draft.pk,
-        employer=employer,
-        actor=user,
-        today=TODAY,
-        number=f"{number}42",
-        certificate_type="残疾人证",
-        category=4,
-        level=2,
-        valid_from=date(YEAR - 9, 4, 10),
-        valid_until=date(YEAR, 4, 9),
-        image_upload=upload("残疾证.png"),
-    )
-    return services.placement_months_save(
-        placement_id=draft.pk,
-        employer=employer,
-        actor=user,
-        today=TODAY,
-        months=[202501, 202502, 202503],
-        evidence={(0, "certificate"): upload("残疾证.png")},
-    )
+    return pending_with_added_certificate(employer, user)
 
 
 def _certificate_passed(placement):
