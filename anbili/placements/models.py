@@ -470,8 +470,9 @@ class PlacementEvent(models.Model):
         raise EventsAppendOnly("安置登记状态变更记录只能追加，不能删除")
 
 
-# The review's rows (models_review.py) belong to this app; importing them here lets Django find them.
-from anbili.placements.models_review import (  # noqa: E402
+# The review's rows (models_review.py) belong to this app; importing them here lets Django find them and
+# callers import every placement model from this module (a re-export, hence F401).
+from anbili.placements.models_review import (  # noqa: E402, F401
     DocumentReview,
     PlacementReview,
     PlacementSignal,
@@ -480,31 +481,3 @@ from anbili.placements.models_review import (  # noqa: E402
     ReviewReason,
     ReviewReasonKind,
 )
-
-__all__ = [
-    "Channel",
-    "ConfirmedBy",
-    "ContractRelation",
-    "ContractType",
-    "Degree",
-    "DocumentReview",
-    "Education",
-    "EventsAppendOnly",
-    "HouseholdType",
-    "MonthEvidence",
-    "MonthOutcomeChoice",
-    "PersonMonthClaim",
-    "Placement",
-    "PlacementCertificate",
-    "PlacementContract",
-    "PlacementEvent",
-    "PlacementMonth",
-    "PlacementReview",
-    "PlacementSignal",
-    "PlacementStatus",
-    "PlacementStep",
-    "ReviewKind",
-    "ReviewOutcome",
-    "ReviewReason",
-    "ReviewReasonKind",
-]

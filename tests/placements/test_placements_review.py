@@ -76,12 +76,33 @@ def sms_gateway(settings):
 
 def _decide(placement, reviewer, months, **kwargs):
     return services.placement_review_decide(
-        placement_id=placement.pk,
-        reviewer=reviewer,
-        token=kwargs.pop("token", None) or services.review_token(placement),
-        months=months,
-        **kwargs,
+        placement_id=placement.pk, months=months, **_opened_by(placement, reviewer, kwargs)
     )
+
+
+def _certificate_decide(placement, reviewer, **kwargs):
+    return services.placement_certificate_decide(
+        placement_id=placement.pk, **_opened_by(placement, reviewer, kwargs)
+    )
+
+
+def _agreement_decide(placement, reviewer, **kwargs):
+    return services.placement_agreement_decide(
+        placement_id=placement.pk, **_opened_by(placement, reviewer, kwargs)
+    )
+
+
+def _send_back(placement, reviewer, **kwargs):
+    return services.placement_send_back(placement_id=placement.pk, **_opened_by(placement, reviewer, kwargs))
+
+
+def _opened_by(placement, reviewer, kwargs):
+    """The reviewer and the token of the screen as it stands now (unless the test passes its own)."""
+    return {
+        "reviewer": reviewer,
+        "token": kwargs.pop("token", None) or services.review_token(placement),
+        **kwargs,
+    }
 
 
 def _outcomes(placement):
@@ -258,10 +279,9 @@ def test_send_back_makes_a_draft_that_returns_to_review_with_its_history(pending
             placement_id=pending.pk, reviewer=reviewer, token=services.review_token(pending), items=[" ", ""]
         )
     assert (error.value.field, error.value.code) == ("items", "required")
-    back = services.placement_send_back(
-        placement_id=pending.pk,
-        reviewer=reviewer,
-        token=services.review_token(pending),
+    back = _send_back(
+        pending,
+        reviewer,
         items=["请上传清晰的工资发放证明", "请上传清晰的工资发放证明", "社保缴费凭证缺少10月"],
         note="请尽快补正",
     )
@@ -310,19 +330,17 @@ def test_an_undecided_certificate_blocks_the_decision_until_approved(renewed, re
     assert "有效期 2016-04-10 起" in error.value.message
     link = renewed.added_certificates.get()
     with pytest.raises(ApplicationError) as error:
-        services.placement_certificate_decide(
-            placement_id=renewed.pk,
+        _certificate_decide(
+            renewed,
+            reviewer,
             placement_certificate_id=link.pk,
-            reviewer=reviewer,
-            token=services.review_token(renewed),
             approve=False,
         )
     assert (error.value.field, error.value.code) == ("reason", "required")
-    services.placement_certificate_decide(
-        placement_id=renewed.pk,
+    _certificate_decide(
+        renewed,
+        reviewer,
         placement_certificate_id=link.pk,
-        reviewer=reviewer,
-        token=services.review_token(renewed),
         approve=True,
     )
     link.certificate.refresh_from_db()
@@ -343,11 +361,10 @@ def test_an_undecided_certificate_blocks_the_decision_until_approved(renewed, re
 
 def test_a_rejected_certificate_keeps_its_months_failing(renewed, reviewer):
     link = renewed.added_certificates.get()
-    services.placement_certificate_decide(
-        placement_id=renewed.pk,
+    _certificate_decide(
+        renewed,
+        reviewer,
         placement_certificate_id=link.pk,
-        reviewer=reviewer,
-        token=services.review_token(renewed),
         approve=False,
         reason="残疾证影像不清晰",
     )
@@ -356,11 +373,10 @@ def test_a_rejected_certificate_keeps_its_months_failing(renewed, reviewer):
     assert _certificate_passed(renewed) == [False] * 3
     assert PlacementReview.objects.get(placement=renewed).items == ["残疾证影像不清晰"]
     with pytest.raises(ApplicationError) as error:
-        services.placement_certificate_decide(
-            placement_id=renewed.pk,
+        _certificate_decide(
+            renewed,
+            reviewer,
             placement_certificate_id=link.pk,
-            reviewer=reviewer,
-            token=services.review_token(renewed),
             approve=True,
         )
     assert error.value.code == "decided"
@@ -402,11 +418,10 @@ def test_a_dispatch_agreement_is_pending_once_saved_and_again_with_a_new_file(em
 
 def test_last_years_dispatch_agreement_is_decided_anew_when_imported(employer, user, dispatched, reviewer):
     contract = dispatched.contracts.get()
-    services.placement_agreement_decide(
-        placement_id=dispatched.pk,
+    _agreement_decide(
+        dispatched,
+        reviewer,
         contract_id=contract.pk,
-        reviewer=reviewer,
-        token=services.review_token(dispatched),
         approve=True,
     )
     # Last year's list, as next year's window imports it (the placement moved back one year).
@@ -427,20 +442,18 @@ def test_an_undecided_agreement_blocks_the_decision_and_is_decided_on_its_own(di
     assert (error.value.field, error.value.code) == ("agreements", "undecided")
     contract = dispatched.contracts.get()
     with pytest.raises(ApplicationError) as error:
-        services.placement_agreement_decide(
-            placement_id=dispatched.pk,
+        _agreement_decide(
+            dispatched,
+            reviewer,
             contract_id=contract.pk,
-            reviewer=reviewer,
-            token=services.review_token(dispatched),
             approve=False,
             reason="",
         )
     assert error.value.field == "reason"
-    services.placement_agreement_decide(
-        placement_id=dispatched.pk,
+    _agreement_decide(
+        dispatched,
+        reviewer,
         contract_id=contract.pk,
-        reviewer=reviewer,
-        token=services.review_token(dispatched),
         approve=False,
         reason="协议未明确该人员计入申报单位",
     )
@@ -460,19 +473,17 @@ def test_an_undecided_agreement_blocks_the_decision_and_is_decided_on_its_own(di
 
 def test_a_new_agreement_file_after_the_decision_waits_again(employer, user, dispatched, reviewer):
     contract = dispatched.contracts.get()
-    services.placement_agreement_decide(
-        placement_id=dispatched.pk,
+    _agreement_decide(
+        dispatched,
+        reviewer,
         contract_id=contract.pk,
-        reviewer=reviewer,
-        token=services.review_token(dispatched),
         approve=True,
     )
     contract.refresh_from_db()
     assert contract.agreement_review == DocumentReview.APPROVED
-    back = services.placement_send_back(
-        placement_id=dispatched.pk,
-        reviewer=reviewer,
-        token=services.review_token(dispatched),
+    back = _send_back(
+        dispatched,
+        reviewer,
         items=["补材料"],
     )
     company = contract.dispatch_company_uscc
@@ -542,10 +553,9 @@ def test_a_person_without_a_name_is_named_by_the_masked_id(
 
 def test_send_back_tells_what_to_fix(pending, reviewer, employer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.placement_send_back(
-            placement_id=pending.pk,
-            reviewer=reviewer,
-            token=services.review_token(pending),
+        _send_back(
+            pending,
+            reviewer,
             items=["请上传清晰的工资发放证明", "社保缴费凭证缺少10月"],
         )
     notice = Notice.objects.get(employer=employer)
@@ -589,11 +599,10 @@ def test_a_notice_that_cannot_be_written_leaves_the_decision_standing(
 
 def test_every_decision_writes_an_audit_row(renewed, reviewer):
     link = renewed.added_certificates.get()
-    services.placement_certificate_decide(
-        placement_id=renewed.pk,
+    _certificate_decide(
+        renewed,
+        reviewer,
         placement_certificate_id=link.pk,
-        reviewer=reviewer,
-        token=services.review_token(renewed),
         approve=True,
     )
     _decide(renewed, reviewer, {202501: (True, ""), 202502: (False, "材料不清晰"), 202503: (True, "")})
@@ -630,11 +639,10 @@ def test_a_dispatch_person_waits_for_the_agreement_review_and_its_approval_passe
         return {m.checks["contract"].get("reason_code", "passed") for m in months}
 
     assert contract_reasons() == {"dispatch_agreement_pending_review"}
-    services.placement_agreement_decide(
-        placement_id=placement.pk,
+    _agreement_decide(
+        placement,
+        reviewer,
         contract_id=placement.contracts.get().pk,
-        reviewer=reviewer,
-        token=services.review_token(placement),
         approve=True,
     )
     assert contract_reasons() == {"passed"}
