@@ -34,6 +34,16 @@ def _suite_clock():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(_suite_clock):
+    """Every test starts with an empty cache, as a fresh process would: the suite clock restarts at FROZEN_NOW
+    for each test, so an entry one test left (a debounce key, a counter) would otherwise never expire for the
+    tests after it, and a test's outcome would depend on the order the suite runs in."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def frozen_clock(_suite_clock):
     """Stop the clock at FROZEN_NOW for a test that compares exact instants. The traveller is returned:
